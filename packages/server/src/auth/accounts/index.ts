@@ -1,0 +1,4 @@
+export type { AccountsService, Clock, CreatedUser, CreateUserInput } from './accounts-service.ts';
+export { createAccountsService, formatUser } from './accounts-service.ts';
+export { accountErrors } from './errors.ts';
+export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';

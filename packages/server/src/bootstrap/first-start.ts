@@ -1,0 +1,71 @@
+import type { AccountsService } from '../auth/accounts/index.ts';
+import { WeftError } from '../http/errors.ts';
+import type { Storage } from '../storage/index.ts';
+
+export const FIRST_ADMIN_EMAIL = 'admin@example.com';
+
+export interface FirstStart {
+  workspace: string;
+  email: string;
+  password: string;
+}
+
+const isCode = (error: unknown, code: string) => error instanceof WeftError && error.code === code;
+
+/**
+ * On an empty database, creates the default workspace and its administrator, and resolves with the
+ * generated password to print once. Resolves null on any later start, and for all but one of several
+ * instances starting together on one database. A start that died between the two steps is completed.
+ */
+export async function runFirstStart({
+  accounts,
+  storage,
+  defaultWorkspace,
+}: {
+  accounts: AccountsService;
+  storage: Storage;
+  defaultWorkspace: string;
+}): Promise<FirstStart | null> {
+  const existing = await storage.listWorkspaces();
+  let workspace = existing.find((w) => w.slug === defaultWorkspace);
+  if (existing.length === 0) {
+    workspace = await accounts
+      .createWorkspace({ slug: defaultWorkspace, name: 'Demo' })
+      .catch(async (error) => {
+        if (isCode(error, 'WORKSPACE_EXISTS'))
+          return (await storage.getWorkspaceBySlug(defaultWorkspace)) ?? undefined;
+        throw error;
+      });
+  } else if (existing.length > 1) {
+    return null;
+  }
+  if (!workspace || (await storage.listWorkspaceUsers(workspace.id)).length > 0) return null;
+  try {
+    const created = await accounts.createUser({
+      workspace: workspace.slug,
+      email: FIRST_ADMIN_EMAIL,
+      name: 'Admin',
+      role: 'admin',
+    });
+    if (!created.generatedPassword) return null;
+    return { workspace: workspace.slug, email: FIRST_ADMIN_EMAIL, password: created.generatedPassword };
+  } catch (error) {
+    if (isCode(error, 'USER_EXISTS')) return null;
+    throw error;
+  }
+}
+
+/** The lines printed at start; the password only on the first. */
+export function formatBanner(url: string, firstStart: FirstStart | null): string {
+  const lines = [`Weft is running at ${url}`];
+  if (firstStart) {
+    lines.push(
+      '',
+      `First start: created workspace "${firstStart.workspace}" and its administrator. This is shown only once:`,
+      `  Email:     ${firstStart.email}`,
+      `  Password:  ${firstStart.password}`,
+      `Change it with: npx weft user passwd --email ${firstStart.email}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import { type AccountsService, createAccountsService } from '../auth/accounts/index.ts';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { WeftError } from '../http/errors.ts';
+import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
+import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
+import { serveCommand } from './serve.ts';
+import { userCreateCommand } from './user-create.ts';
+import { userListCommand } from './user-list.ts';
+import { userPasswdCommand } from './user-passwd.ts';
+import { userActivateCommand, userDeactivateCommand, userSetRoleCommand } from './user-update.ts';
+import { workspaceCreateCommand } from './workspace-create.ts';
+import { workspaceListCommand } from './workspace-list.ts';
+
+export type { CliIo } from './command.ts';
+
+export const commands: readonly CliCommand[] = [
+  serveCommand,
+  workspaceCreateCommand,
+  workspaceListCommand,
+  userCreateCommand,
+  userListCommand,
+  userSetRoleCommand,
+  userDeactivateCommand,
+  userActivateCommand,
+  userPasswdCommand,
+];
+
+const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const STORAGE_OPTIONS = {
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+} as const;
+
+function helpText(): string {
+  const lines = ['Usage: weft <command> [options]', '', 'Commands:'];
+  for (const command of commands) lines.push(`  ${command.name.padEnd(17)} ${command.summary}`);
+  lines.push(
+    '',
+    'Every command but serve also takes --data-dir D and --database-url U (or WEFT_DATA_DIR, DATABASE_URL),',
+    'and --json to print one JSON object. `weft <command> --help` shows its options.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const usageOf = (command: CliCommand) => `usage: weft ${command.name} ${command.usage}`.trimEnd();
+
+function findCommand(argv: readonly string[]): CliCommand | undefined {
+  return commands.find((command) => command.name.split(' ').every((word, i) => argv[i] === word));
+}
+
+/** Runs one `weft` command line and resolves with the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0]!)) {
+    io.stdout.write(helpText());
+    return 0;
+  }
+  const command = findCommand(argv);
+  if (!command) {
+    io.stderr.write(`weft: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${helpText()}`);
+    return 2;
+  }
+  const json = argv.includes('--json');
+  let storage: Storage | undefined;
+  try {
+    const parsed = parseArgs({
+      args: argv.slice(command.name.split(' ').length),
+      options: { ...command.options, ...COMMON_OPTIONS, ...(command.serverFlags ? {} : STORAGE_OPTIONS) },
+      allowPositionals: command.positional !== undefined,
+      strict: true,
+    });
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const positionals = parsed.positionals;
+    if (values.help) {
+      io.stdout.write(`${usageOf(command)}\n${command.summary}\n`);
+      return 0;
+    }
+    if (command.positional && positionals.length > 0) {
+      if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+      values[command.positional] ??= positionals[0];
+    }
+    const missing = (command.required ?? []).filter((name) => typeof values[name] !== 'string');
+    if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
+
+    const flags = command.serverFlags
+      ? values
+      : { 'data-dir': values['data-dir'], 'database-url': values['database-url'] };
+    const config = loadConfig({ env: io.env, flags: flags as Record<string, string | undefined> });
+    let accounts: AccountsService | undefined;
+    const context: CommandContext = {
+      io,
+      values,
+      config,
+      json,
+      async accounts() {
+        if (!accounts) {
+          storage = (await openStorage(config)).storage;
+          accounts = createAccountsService({ storage, clock: Date });
+        }
+        return accounts;
+      },
+      print(value, text) {
+        io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+      },
+    };
+    return (await command.run(context)) ?? 0;
+  } catch (error) {
+    return reportError(error, command, io, json);
+  } finally {
+    await storage?.close();
+  }
+}
+
+function reportError(error: unknown, command: CliCommand, io: CliIo, json: boolean): number {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    io.stderr.write(`weft: ${(error as Error).message}\n${usageOf(command)}\n`);
+    return 2;
+  }
+  if (error instanceof WeftError) {
+    io.stderr.write(
+      json
+        ? `${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`
+        : `weft: ${error.message} [${error.code}]\n`,
+    );
+    return 1;
+  }
+  if (error instanceof ConfigError) {
+    io.stderr.write(error.problems.map((problem) => `weft: ${problem}\n`).join(''));
+    return 1;
+  }
+  if (error instanceof StorageUnavailableError) {
+    io.stderr.write(`weft: ${error.message}\n`);
+    return 1;
+  }
+  io.stderr.write(`weft: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,124 @@
+/**
+ * Every option of the server: its environment variable, its `weft serve` flag, its type (the parser),
+ * its default and a one-line doc. This is the single source: the loader reads it, the README's table
+ * is generated from it (`npm run docs`), and a test checks the two agree.
+ */
+import {
+  parseDatabaseUrl,
+  parseHostname,
+  parseHttpUrl,
+  parseInteger,
+  parseOneOf,
+  parseRedisUrl,
+  parseSlug,
+  parseString,
+} from './parsers.ts';
+
+export interface OptionSpec<T> {
+  /** Environment variable. */
+  env: string;
+  /** `weft serve` flag, without the leading dashes. */
+  flag: string;
+  doc: string;
+  parse: (raw: string) => T;
+  /** The value when unset; a function of the options read before it when it depends on them. */
+  default: T | ((earlier: Readonly<Record<string, unknown>>) => T);
+  /** How the default reads in the docs, when it is computed. */
+  defaultDoc?: string;
+  /** Never echoed in errors or logs. */
+  secret?: boolean;
+}
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = {
+  port: option({
+    env: 'PORT',
+    flag: 'port',
+    doc: 'TCP port to listen on (0 picks a free one).',
+    parse: parseInteger(0, 65535),
+    default: 3000,
+  }),
+  host: option({
+    env: 'HOST',
+    flag: 'host',
+    doc: 'Address to listen on; `0.0.0.0` or `::` to accept connections from other machines.',
+    parse: parseString,
+    default: '127.0.0.1',
+  }),
+  dataDir: option({
+    env: 'WEFT_DATA_DIR',
+    flag: 'data-dir',
+    doc: 'Folder for the SQLite database (created if missing).',
+    parse: parseString,
+    default: './data',
+  }),
+  databaseUrl: option<string | undefined>({
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    doc: 'A `postgres://` URL selects PostgreSQL; unset means SQLite in WEFT_DATA_DIR.',
+    parse: parseDatabaseUrl,
+    default: undefined,
+    secret: true,
+  }),
+  redisUrl: option<string | undefined>({
+    env: 'REDIS_URL',
+    flag: 'redis-url',
+    doc: 'A `redis://` URL for state shared between instances (rate limits); unset means in-process.',
+    parse: parseRedisUrl,
+    default: undefined,
+    secret: true,
+  }),
+  publicUrl: option({
+    env: 'WEFT_PUBLIC_URL',
+    flag: 'public-url',
+    doc: 'External base URL of the server, used in links and printed at start.',
+    parse: parseHttpUrl,
+    default: (earlier) => `http://localhost:${earlier.port}`,
+    defaultDoc: 'http://localhost:PORT',
+  }),
+  baseDomain: option<string | undefined>({
+    env: 'WEFT_BASE_DOMAIN',
+    flag: 'base-domain',
+    doc: 'Serve workspaces as subdomains: host `{slug}.{WEFT_BASE_DOMAIN}` selects workspace `slug`.',
+    parse: parseHostname,
+    default: undefined,
+  }),
+  defaultWorkspace: option({
+    env: 'WEFT_DEFAULT_WORKSPACE',
+    flag: 'default-workspace',
+    doc: 'Workspace served on any host that is not a workspace subdomain; created on first start.',
+    parse: parseSlug,
+    default: 'demo',
+  }),
+  bodyLimit: option({
+    env: 'WEFT_BODY_LIMIT',
+    flag: 'body-limit',
+    doc: 'Largest accepted request body, in bytes; larger bodies get 413.',
+    parse: parseInteger(1024, 1024 * 1024 * 1024),
+    default: 1024 * 1024,
+  }),
+  logLevel: option({
+    env: 'WEFT_LOG_LEVEL',
+    flag: 'log-level',
+    doc: `Log level of the JSON logs on stdout: ${LOG_LEVELS.join(', ')}.`,
+    parse: parseOneOf(LOG_LEVELS),
+    default: 'info',
+  }),
+  shutdownTimeoutMs: option({
+    env: 'WEFT_SHUTDOWN_TIMEOUT_MS',
+    flag: 'shutdown-timeout-ms',
+    doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway (code 1).',
+    parse: parseInteger(0, 3_600_000),
+    default: 10_000,
+  }),
+};
+
+type Schema = typeof configSchema;
+
+/** The validated configuration, one property per option of `configSchema`. */
+export type Config = { -readonly [K in keyof Schema]: Schema[K] extends OptionSpec<infer T> ? T : never };

@@ -1,0 +1,87 @@
+/**
+ * The storage contract: everything the features persist, as plain records. Implemented once over
+ * `SqlDriver` (SQLite and PostgreSQL); the contract tests run against both.
+ */
+import type { Dialect } from './sql-driver.ts';
+
+export const ROLES = ['admin', 'member', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Workspace {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string | null;
+  passwordChangedAt: number | null;
+  createdAt: number;
+}
+
+/** An account's membership of a workspace; its `id` is the `fibery/id` of the `fibery/user`. */
+export interface WorkspaceUser {
+  id: string;
+  publicId: number;
+  workspaceId: string;
+  accountId: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AccountRepository {
+  /** Resolves null when the slug is taken. */
+  createWorkspace(workspace: Workspace): Promise<Workspace | null>;
+  getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
+  listWorkspaces(): Promise<Workspace[]>;
+
+  /** Resolves null when an account has this email, compared case-insensitively. */
+  createAccount(account: Account): Promise<Account | null>;
+  getAccountByEmail(email: string): Promise<Account | null>;
+  updateAccountPassword(accountId: string, passwordHash: string, at: number): Promise<void>;
+
+  /** Gives the user the workspace's next public id. Resolves null when the account is a member already. */
+  createWorkspaceUser(user: {
+    id: string;
+    workspaceId: string;
+    accountId: string;
+    role: Role;
+    at: number;
+  }): Promise<WorkspaceUser | null>;
+  getWorkspaceUser(workspaceId: string, userId: string): Promise<WorkspaceUser | null>;
+  getWorkspaceUserByEmail(workspaceId: string, email: string): Promise<WorkspaceUser | null>;
+  listWorkspaceUsers(workspaceId: string): Promise<WorkspaceUser[]>;
+  /** Resolves the updated user, or null when there is none. */
+  updateWorkspaceUser(
+    workspaceId: string,
+    userId: string,
+    changes: { role?: Role; active?: boolean },
+    at: number,
+  ): Promise<WorkspaceUser | null>;
+}
+
+export type Repositories = AccountRepository;
+
+export interface Storage extends Repositories {
+  readonly dialect: Dialect;
+  /** Runs `work` in one transaction over the same repositories: all of it or nothing. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; resolves with the ids applied by this call. */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Email as compared for uniqueness. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

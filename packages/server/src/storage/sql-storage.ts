@@ -1,0 +1,21 @@
+import type { Repositories, Storage } from './contract.ts';
+import { runMigrations } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
+import { createAccountRepository } from './repositories/account-repository.ts';
+import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+
+function createRepositories(db: SqlExecutor): Repositories {
+  return { ...createAccountRepository(db) };
+}
+
+/** The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. */
+export function createSqlStorage(driver: SqlDriver, clock: { now(): number } = Date): Storage {
+  return {
+    ...createRepositories(driver),
+    dialect: driver.dialect,
+    transaction: (work) => driver.transaction((tx) => work(createRepositories(tx))),
+    migrate: () => runMigrations(driver, migrations, clock.now()),
+    ping: () => driver.ping(),
+    close: () => driver.close(),
+  };
+}

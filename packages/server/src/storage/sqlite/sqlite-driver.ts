@@ -1,0 +1,88 @@
+import Database from 'better-sqlite3';
+import type { SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
+
+/**
+ * SQLite through better-sqlite3: WAL (readers never block the writer, and the CLI can write while the
+ * server runs), foreign keys on, a busy timeout for the other process's write lock.
+ *
+ * better-sqlite3 is synchronous, but a transaction's work is async (it awaits the caller's code), so
+ * statements of other requests could otherwise slip into it. A promise queue serialises them: while a
+ * transaction runs, statements outside it wait.
+ */
+export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = {}): SqlDriver {
+  const db = new Database(filename, { timeout: busyTimeoutMs });
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+
+  const statements = new Map<string, { statement: Database.Statement; order: number[] }>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function prepare(sql: string) {
+    let cached = statements.get(sql);
+    if (!cached) {
+      // `$3` → `?`, remembering which parameter each `?` takes, so `$1` may appear twice.
+      const order: number[] = [];
+      const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+        order.push(Number(n) - 1);
+        return '?';
+      });
+      cached = { statement: db.prepare(text), order };
+      statements.set(sql, cached);
+    }
+    return cached;
+  }
+
+  function bind(order: number[], params: readonly SqlValue[]) {
+    return order.map((index) => {
+      const value = params[index];
+      if (value === undefined) throw new RangeError(`SQL parameter $${index + 1} is missing`);
+      return typeof value === 'boolean' ? Number(value) : value;
+    });
+  }
+
+  const direct: SqlExecutor = {
+    dialect: 'sqlite',
+    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
+      const { statement, order } = prepare(sql);
+      return statement.all(...bind(order, params)) as Row[];
+    },
+    async run(sql: string, params: readonly SqlValue[] = []) {
+      const { statement, order } = prepare(sql);
+      return statement.run(...bind(order, params)).changes;
+    },
+    async exec(sql: string) {
+      db.exec(sql);
+    },
+  };
+
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = queue.then(task);
+    queue = result.catch(() => {});
+    return result;
+  }
+
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => enqueue(() => direct.query(sql, params)),
+    run: (sql, params) => enqueue(() => direct.run(sql, params)),
+    exec: (sql) => enqueue(() => direct.exec(sql)),
+    transaction: (work) =>
+      enqueue(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    ping: () => enqueue(async () => void db.prepare('SELECT 1').get()),
+    close: () =>
+      enqueue(async () => {
+        if (db.open) db.close();
+      }),
+  };
+}

@@ -1,0 +1,2 @@
+export { createResolveWorkspace } from './resolve-workspace.ts';
+export { workspaceSlugForHost } from './workspace-slug-for-host.ts';
