@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Clock, createAccountsService } from './auth/accounts/index.ts';
 import type { Config } from './config/index.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { generateRequestId } from './http/request-id.ts';
@@ -36,6 +37,7 @@ export async function createApp({
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  registerGracefulClose(app);
   await registerOpenApi(app, { version: VERSION });
 
   const accounts = createAccountsService({ storage, clock });

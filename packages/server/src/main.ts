@@ -17,10 +17,30 @@ export interface ServeOptions {
   configureApp?: (app: FastifyInstance) => void | Promise<void>;
 }
 
+/** Resolves with the first of SIGTERM/SIGINT; listening starts at once, so no signal is missed. */
+function waitForStopSignal(signals: NodeJS.EventEmitter) {
+  let stop!: (signal: string) => void;
+  const received = new Promise<string>((resolve) => {
+    stop = resolve;
+  });
+  const onTerm = () => stop('SIGTERM');
+  const onInt = () => stop('SIGINT');
+  signals.on('SIGTERM', onTerm);
+  signals.on('SIGINT', onInt);
+  return {
+    received,
+    dispose() {
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
+    },
+  };
+}
+
 /**
  * Runs the server until SIGTERM or SIGINT: opens storage (applying migrations), completes a first
  * start, listens, and prints the banner. On a signal it stops accepting connections, lets in-flight
  * requests finish, closes storage and resolves 0; 1 if that takes longer than the shutdown timeout.
+ * A signal that arrives during start-up stops the server as soon as it is up.
  */
 export async function serve({
   config,
@@ -29,55 +49,57 @@ export async function serve({
   signals,
   configureApp,
 }: ServeOptions): Promise<number> {
-  const { storage, applied } = await openStorage(config);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-  const accounts = createAccountsService({ storage, clock: Date });
-  const firstStart = await runFirstStart({ accounts, storage, defaultWorkspace: config.defaultWorkspace });
-
-  const app = await createApp({ config, storage, logger });
-  await configureApp?.(app);
+  const stopSignal = waitForStopSignal(signals);
   try {
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await app.close();
-    await storage.close();
-    throw error;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  stdout.write(
-    formatBanner(
-      config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl,
-      firstStart,
-    ),
-  );
+    const { storage, applied } = await openStorage(config);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+    const accounts = createAccountsService({ storage, clock: Date });
+    const firstStart = await runFirstStart({ accounts, storage, defaultWorkspace: config.defaultWorkspace });
 
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      signals.off('SIGTERM', shutdown);
-      signals.off('SIGINT', shutdown);
-      logger.info({ signal }, 'shutting down: finishing in-flight requests');
-      const timer = setTimeout(() => {
-        logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting anyway');
-        resolve(1);
-      }, config.shutdownTimeoutMs);
-      app
-        .close()
-        .then(() => storage.close())
-        .then(
-          () => {
-            clearTimeout(timer);
-            logger.info('stopped');
-            resolve(0);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            logger.error({ err: error }, 'shutdown failed');
-            resolve(1);
-          },
-        );
-    };
-    signals.on('SIGTERM', shutdown);
-    signals.on('SIGINT', shutdown);
+    const app = await createApp({ config, storage, logger });
+    await configureApp?.(app);
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close();
+      await storage.close();
+      throw error;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+    stdout.write(formatBanner(url, firstStart));
+
+    const signal = await stopSignal.received;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    return await closeWithin(config.shutdownTimeoutMs, async () => {
+      await app.close();
+      await storage.close();
+    }).then(
+      (finished) => {
+        if (finished) logger.info('stopped');
+        else logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting anyway');
+        return finished ? 0 : 1;
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        return 1;
+      },
+    );
+  } finally {
+    stopSignal.dispose();
+  }
+}
+
+/** Resolves true when `work` finishes within `timeoutMs`, false when it does not. */
+async function closeWithin(timeoutMs: number, work: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  try {
+    return await Promise.race([work().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

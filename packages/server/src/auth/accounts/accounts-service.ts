@@ -85,7 +85,7 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
 
     listWorkspaces: () => storage.listWorkspaces(),
 
-    getWorkspace: (slug: string) => requireWorkspace(storage, slug),
+    getWorkspace: async (slug: string) => requireWorkspace(storage, slug),
 
     async createUser(input: CreateUserInput): Promise<CreatedUser> {
       const email = checkEmail(input.email);
@@ -148,7 +148,7 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
       return requireUser(storage, workspace, email);
     },
 
-    setRole: (slug: string, email: string, role: string) =>
+    setRole: async (slug: string, email: string, role: string) =>
       updateUser(slug, email, { role: checkRole(role) }),
     deactivateUser: (slug: string, email: string) => updateUser(slug, email, { active: false }),
     activateUser: (slug: string, email: string) => updateUser(slug, email, { active: true }),

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends, type Place } from './helpers/backends.ts';
+import { getWithHost, listeningUrl, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
+
+for (const backend of backends) {
+  describe(`weft CLI on ${backend.name}`, { skip: backend.skip }, () => {
+    let place: Place;
+    const weft = (...args: string[]) => runWeft(args, place.env);
+    const usersOf = async (workspace: string) => {
+      const { stdout } = await weft('user', 'list', '--workspace', workspace, '--json');
+      return JSON.parse(stdout).users as { email: string; role: string; active: boolean }[];
+    };
+
+    before(async () => {
+      place = await backend.createPlace();
+    });
+    after(() => place?.drop());
+
+    test('workspace create and list print one JSON object each', async () => {
+      const created = await weft('workspace', 'create', 'acme', '--name', 'Acme Inc', '--json');
+      assert.equal(created.code, 0, created.stderr);
+      const workspace = JSON.parse(created.stdout);
+      assert.deepEqual(Object.keys(workspace).sort(), ['id', 'name', 'slug']);
+      assert.equal(workspace.name, 'Acme Inc');
+      const listed = await weft('workspace', 'list', '--json');
+      assert.deepEqual(
+        JSON.parse(listed.stdout).workspaces.map((w: { slug: string }) => w.slug),
+        ['acme'],
+      );
+    });
+
+    test('user create prints the user and the generated password', async () => {
+      const { code, stdout, stderr } = await weft(
+        'user',
+        'create',
+        '--workspace',
+        'acme',
+        '--email',
+        'ada@example.com',
+        '--name',
+        'Ada',
+        '--role',
+        'admin',
+        '--json',
+      );
+      assert.equal(code, 0, stderr);
+      const user = JSON.parse(stdout);
+      assert.match(user.id, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(
+        { ...user, id: undefined, password: undefined },
+        {
+          id: undefined,
+          email: 'ada@example.com',
+          name: 'Ada',
+          role: 'admin',
+          active: true,
+          workspace: 'acme',
+          password: undefined,
+        },
+      );
+      assert.match(user.password, /^[0-9A-Za-z]{20}$/);
+      const human = await weft(
+        'user',
+        'create',
+        '--workspace',
+        'acme',
+        '--email',
+        'bo@example.com',
+        '--name',
+        'Bo',
+        '--role',
+        'member',
+        '--password',
+        'bo-password',
+      );
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^Created member bo@example.com in workspace acme/);
+      assert.doesNotMatch(human.stdout, /Password/, 'no password is printed when one was given');
+    });
+
+    test('bad input exits non-zero, says what to fix on stderr, and writes nothing', async () => {
+      const before = await usersOf('acme');
+      const cases = [
+        [['--email', 'ADA@example.com', '--role', 'member'], /has a user with email/, 1],
+        [
+          ['--email', 'new@example.com', '--role', 'owner'],
+          /"owner" is not a role: use one of admin, member, observer/,
+          1,
+        ],
+        [['--email', 'not an email', '--role', 'member'], /is not an email address/, 1],
+        [['--email', 'new@example.com', '--role', 'member', '--password', 'short'], /8-1024 characters/, 1],
+      ] as const;
+      for (const [args, message, exitCode] of cases) {
+        const result = await weft('user', 'create', '--workspace', 'acme', '--name', 'New', ...args);
+        assert.equal(result.code, exitCode, args.join(' '));
+        assert.match(result.stderr, message);
+        assert.equal(result.stdout, '');
+      }
+      const ghost = await weft(
+        'user',
+        'create',
+        '--workspace',
+        'ghost',
+        '--email',
+        'g@example.com',
+        '--name',
+        'G',
+        '--role',
+        'member',
+      );
+      assert.equal(ghost.code, 1);
+      assert.match(ghost.stderr, /Workspace "ghost" does not exist/);
+      assert.deepEqual(await usersOf('acme'), before);
+    });
+
+    test('usage mistakes exit 2 with the usage line; --json errors are JSON on stderr', async () => {
+      const missing = await weft('user', 'create', '--workspace', 'acme');
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /missing --email, --name, --role\nusage: weft user create/);
+      const unknown = await weft('workspace', 'list', '--colour');
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /--colour/);
+      const command = await weft('frobnicate');
+      assert.equal(command.code, 2);
+      const json = await weft('workspace', 'create', 'acme', '--json');
+      assert.equal(json.code, 1);
+      assert.equal(JSON.parse(json.stderr).error.code, 'WORKSPACE_EXISTS');
+    });
+
+    test('set-role, deactivate, activate and passwd change the user', async () => {
+      const role = await weft(
+        'user',
+        'set-role',
+        '--workspace',
+        'acme',
+        '--email',
+        'bo@example.com',
+        '--role',
+        'observer',
+        '--json',
+      );
+      assert.equal(JSON.parse(role.stdout).role, 'observer');
+      const off = await weft(
+        'user',
+        'deactivate',
+        '--workspace',
+        'acme',
+        '--email',
+        'bo@example.com',
+        '--json',
+      );
+      assert.equal(JSON.parse(off.stdout).active, false);
+      const on = await weft('user', 'activate', '--workspace', 'acme', '--email', 'bo@example.com', '--json');
+      assert.equal(JSON.parse(on.stdout).active, true);
+      const passwd = await weft('user', 'passwd', '--email', 'bo@example.com', '--json');
+      assert.match(JSON.parse(passwd.stdout).password, /^[0-9A-Za-z]{20}$/);
+      const last = await weft('user', 'deactivate', '--workspace', 'acme', '--email', 'ada@example.com');
+      assert.equal(last.code, 1);
+      assert.match(last.stderr, /only active admin/);
+    });
+
+    test('works against the same storage while the server runs', async () => {
+      const server = spawnWeft(['serve'], { ...place.env, PORT: '0', WEFT_BASE_DOMAIN: 'weft.test' });
+      try {
+        const url = await listeningUrl(server);
+        const created = await weft('workspace', 'create', 'live', '--name', 'Created While Serving');
+        assert.equal(created.code, 0, created.stderr);
+        const user = await weft(
+          'user',
+          'create',
+          '--workspace',
+          'live',
+          '--email',
+          'live@example.com',
+          '--name',
+          'L',
+          '--role',
+          'admin',
+        );
+        assert.equal(user.code, 0, user.stderr);
+        const page = await getWithHost(`${url}/`, 'live.weft.test');
+        assert.equal(page.status, 200);
+        assert.match(page.body, /Created While Serving/);
+      } finally {
+        server.child.kill('SIGTERM');
+        assert.equal(await server.exited, 0);
+      }
+    });
+  });
+}

@@ -1,0 +1,54 @@
+/** Starts an app for one test on fresh storage, with a silent logger (or one that captures lines). */
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../../src/app.ts';
+import { type AccountsService, createAccountsService } from '../../src/auth/accounts/index.ts';
+import { type Config, createConfig } from '../../src/config/index.ts';
+import { createLogger } from '../../src/http/logger.ts';
+import type { Storage } from '../../src/storage/index.ts';
+import { type Backend, openTestStorage } from './backends.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  storage: Storage;
+  accounts: AccountsService;
+  config: Config;
+  /** Log lines written so far, when `captureLogs` was set. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  backend: Backend,
+  {
+    config: overrides = {},
+    captureLogs = false,
+    configure,
+  }: {
+    config?: Partial<Config>;
+    captureLogs?: boolean;
+    /** Adds routes before the app is ready. */
+    configure?: (app: FastifyInstance) => void;
+  } = {},
+): Promise<TestApp> {
+  const opened = await openTestStorage(backend);
+  const config = createConfig(overrides);
+  const logs: string[] = [];
+  const logger = captureLogs
+    ? createLogger('info', { write: (line: string) => void logs.push(line) })
+    : createLogger('silent');
+  const app = await createApp({ config, storage: opened.storage, logger });
+  configure?.(app);
+  await app.ready();
+  const accounts = createAccountsService({ storage: opened.storage, clock: Date });
+  return {
+    app,
+    storage: opened.storage,
+    accounts,
+    config,
+    logs,
+    async close() {
+      await app.close();
+      await opened.close();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from './helpers/backends.ts';
+import { startTestApp, type TestApp } from './helpers/test-app.ts';
+
+function assertErrorBody(body: string, code: string) {
+  const parsed = JSON.parse(body);
+  assert.equal(parsed.error.code, code);
+  assert.equal(typeof parsed.error.message, 'string');
+  assert.equal(typeof parsed.error.request_id, 'string');
+  assert.doesNotMatch(body, /at .+\.ts:\d+/, 'no stack trace');
+}
+
+for (const backend of backends) {
+  describe(`HTTP basics on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend, {
+        config: { bodyLimit: 2048, baseDomain: 'weft.test' },
+        captureLogs: true,
+        configure(app) {
+          app.post('/test/echo', async (request) => request.body);
+          app.get('/test/boom', async () => {
+            throw new Error('secret internals of the failure');
+          });
+        },
+      });
+      await t.accounts.createWorkspace({ slug: 'demo', name: 'Demo' });
+      await t.accounts.createWorkspace({ slug: 'acme', name: 'Acme & Co' });
+    });
+    after(() => t?.close());
+
+    test('GET /healthz and /readyz answer 200', async () => {
+      for (const url of ['/healthz', '/readyz']) {
+        const response = await t.app.inject({ url });
+        assert.equal(response.statusCode, 200);
+        assert.deepEqual(response.json(), { status: 'ok' });
+      }
+    });
+
+    test('an unknown route is 404 NOT_FOUND in the JSON error shape', async () => {
+      const response = await t.app.inject({ url: '/no/such/route' });
+      assert.equal(response.statusCode, 404);
+      assertErrorBody(response.body, 'NOT_FOUND');
+    });
+
+    test('a known route with the wrong method is 405 with Allow', async () => {
+      const response = await t.app.inject({ method: 'DELETE', url: '/healthz' });
+      assert.equal(response.statusCode, 405);
+      assert.equal(response.headers.allow, 'GET, HEAD');
+      assertErrorBody(response.body, 'METHOD_NOT_ALLOWED');
+    });
+
+    test('malformed or empty JSON is 400 INVALID_JSON', async () => {
+      for (const payload of ['{"a":', '', 'nul']) {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/test/echo',
+          payload,
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(response.statusCode, 400, JSON.stringify(payload));
+        assertErrorBody(response.body, 'INVALID_JSON');
+      }
+    });
+
+    test('a body over the limit is 413 BODY_TOO_LARGE, one within it is accepted', async () => {
+      const big = await t.app.inject({
+        method: 'POST',
+        url: '/test/echo',
+        payload: { text: 'x'.repeat(3000) },
+      });
+      assert.equal(big.statusCode, 413);
+      assertErrorBody(big.body, 'BODY_TOO_LARGE');
+      const small = await t.app.inject({
+        method: 'POST',
+        url: '/test/echo',
+        payload: { text: 'x'.repeat(100) },
+      });
+      assert.equal(small.statusCode, 200);
+    });
+
+    test('an unsupported content type is 415', async () => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/test/echo',
+        payload: '<a/>',
+        headers: { 'content-type': 'application/xml' },
+      });
+      assert.equal(response.statusCode, 415);
+      assertErrorBody(response.body, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    test('an unexpected failure is a generic 500 that names the request id, with the detail only in the log', async () => {
+      const response = await t.app.inject({ url: '/test/boom' });
+      assert.equal(response.statusCode, 500);
+      assertErrorBody(response.body, 'INTERNAL_ERROR');
+      assert.doesNotMatch(response.body, /secret internals/);
+      const id = response.json().error.request_id;
+      assert.equal(response.headers['x-request-id'], id);
+      assert.ok(t.logs.some((line) => line.includes(id) && line.includes('secret internals')));
+    });
+
+    test('every response carries a request id; a plain incoming one is kept, anything else replaced', async () => {
+      const fresh = await t.app.inject({ url: '/healthz' });
+      assert.match(String(fresh.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+      const kept = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
+      assert.equal(kept.headers['x-request-id'], 'trace-123');
+      const replaced = await t.app.inject({
+        url: '/healthz',
+        headers: { 'x-request-id': 'a b\u0001<script>' },
+      });
+      assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    });
+
+    test('logs never contain credentials, cookies or query-string values', async () => {
+      await t.app.inject({
+        url: '/no/such/route?token=QUERY_SECRET&page=2',
+        headers: { authorization: 'Token HEADER_SECRET', cookie: 'session=COOKIE_SECRET' },
+      });
+      const logs = t.logs.join('\n');
+      assert.match(logs, /\/no\/such\/route\?token=\[redacted\]&page=\[redacted\]/);
+      for (const secret of ['QUERY_SECRET', 'HEADER_SECRET', 'COOKIE_SECRET'])
+        assert.doesNotMatch(logs, new RegExp(secret));
+    });
+
+    test('/openapi.json is an OpenAPI 3.1 document describing the routes', async () => {
+      const response = await t.app.inject({ url: '/openapi.json' });
+      assert.equal(response.statusCode, 200);
+      const document = response.json();
+      assert.equal(document.openapi, '3.1.0');
+      assert.ok(document.paths['/healthz'].get);
+      assert.ok(document.paths['/readyz'].get);
+    });
+
+    test('the host selects the workspace: a subdomain its own, any other host the default', async () => {
+      const acme = await t.app.inject({ url: '/', headers: { host: 'acme.weft.test:3000' } });
+      assert.equal(acme.statusCode, 200);
+      assert.match(acme.body, /<h1>Acme &amp; Co<\/h1>/);
+      const local = await t.app.inject({ url: '/', headers: { host: 'localhost:3000' } });
+      assert.match(local.body, /<h1>Demo<\/h1>/);
+    });
+
+    test('an unknown workspace is 404 WORKSPACE_NOT_FOUND naming it', async () => {
+      const response = await t.app.inject({ url: '/', headers: { host: 'ghost.weft.test' } });
+      assert.equal(response.statusCode, 404);
+      assertErrorBody(response.body, 'WORKSPACE_NOT_FOUND');
+      assert.match(response.json().error.message, /"ghost"/);
+    });
+  });
+}
+
+describe('readiness', () => {
+  test('/readyz is 503 NOT_READY when the storage does not answer, while /healthz stays 200', async () => {
+    const t = await startTestApp(backends[0]!);
+    await t.storage.close();
+    const ready = await t.app.inject({ url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assertErrorBody(ready.body, 'NOT_READY');
+    assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
+    await t.app.close();
+  });
+});
