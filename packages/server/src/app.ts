@@ -1,15 +1,23 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { type Clock, createAccountsService } from './auth/accounts/index.ts';
+import type { Clock } from './auth/accounts/index.ts';
+import { createAuth } from './auth/index.ts';
+import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import type { Config } from './config/index.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { generateRequestId } from './http/request-id.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { Storage } from './storage/index.ts';
 import { VERSION } from './version.ts';
+import { assetRoutes } from './web/asset-routes.ts';
 import { homeRoutes } from './web/home-routes.ts';
+import { loginRoutes } from './web/login-routes.ts';
+import { tokenPages } from './web/token-pages.ts';
 import { createResolveWorkspace } from './workspaces/index.ts';
 
 export interface AppDependencies {
@@ -31,6 +39,7 @@ export async function createApp({
     bodyLimit: config.bodyLimit,
     genReqId: generateRequestId,
     requestIdHeader: false,
+    trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -38,12 +47,19 @@ export async function createApp({
   });
   registerErrorHandling(app);
   registerGracefulClose(app);
+  registerSecurityHeaders(app);
   await registerOpenApi(app, { version: VERSION });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
 
-  const accounts = createAccountsService({ storage, clock });
-  const resolveWorkspace = createResolveWorkspace({ accounts, config });
+  const auth = createAuth({ config, storage, clock });
+  const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
 
   await app.register(healthRoutes({ storage }));
-  await app.register(homeRoutes({ resolveWorkspace }));
+  await app.register(assetRoutes());
+  await app.register(tokenRoutes({ auth, resolveWorkspace }));
+  await app.register(loginRoutes({ auth, resolveWorkspace }));
+  await app.register(homeRoutes({ auth, resolveWorkspace }));
+  await app.register(tokenPages({ auth, resolveWorkspace }));
   return app;
 }

@@ -1,5 +1,8 @@
 /** Every feature's error catalogue, for the docs and the registry test. */
 import { accountErrors } from './auth/accounts/index.ts';
+import { authErrors } from './auth/index.ts';
+import { sessionErrors } from './auth/sessions/index.ts';
+import { tokenErrors } from './auth/tokens/index.ts';
 import { httpErrors } from './http/errors.ts';
 
-export const errorCatalogues = [httpErrors, accountErrors] as const;
+export const errorCatalogues = [httpErrors, accountErrors, authErrors, tokenErrors, sessionErrors] as const;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
-import { createAccountsService } from './auth/accounts/index.ts';
+import { createAuth } from './auth/index.ts';
 import { formatBanner, runFirstStart } from './bootstrap/first-start.ts';
 import type { Config } from './config/index.ts';
 import { openStorage } from './storage/index.ts';
@@ -53,8 +53,13 @@ export async function serve({
   try {
     const { storage, applied } = await openStorage(config);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    const accounts = createAccountsService({ storage, clock: Date });
-    const firstStart = await runFirstStart({ accounts, storage, defaultWorkspace: config.defaultWorkspace });
+    const { accounts, tokens } = createAuth({ config, storage, clock: Date });
+    const firstStart = await runFirstStart({
+      accounts,
+      tokens,
+      storage,
+      defaultWorkspace: config.defaultWorkspace,
+    });
 
     const app = await createApp({ config, storage, logger });
     await configureApp?.(app);

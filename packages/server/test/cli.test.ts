@@ -179,7 +179,7 @@ for (const backend of backends) {
           'admin',
         );
         assert.equal(user.code, 0, user.stderr);
-        const page = await getWithHost(`${url}/`, 'live.weft.test');
+        const page = await getWithHost(`${url}/login`, 'live.weft.test');
         assert.equal(page.status, 200);
         assert.match(page.body, /Created While Serving/);
       } finally {

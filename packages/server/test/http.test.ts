@@ -134,15 +134,15 @@ for (const backend of backends) {
     });
 
     test('the host selects the workspace: a subdomain its own, any other host the default', async () => {
-      const acme = await t.app.inject({ url: '/', headers: { host: 'acme.weft.test:3000' } });
+      const acme = await t.app.inject({ url: '/login', headers: { host: 'acme.weft.test:3000' } });
       assert.equal(acme.statusCode, 200);
-      assert.match(acme.body, /<h1>Acme &amp; Co<\/h1>/);
-      const local = await t.app.inject({ url: '/', headers: { host: 'localhost:3000' } });
-      assert.match(local.body, /<h1>Demo<\/h1>/);
+      assert.match(acme.body, /<h1>Log in to Acme &amp; Co<\/h1>/);
+      const local = await t.app.inject({ url: '/login', headers: { host: 'localhost:3000' } });
+      assert.match(local.body, /<h1>Log in to Demo<\/h1>/);
     });
 
     test('an unknown workspace is 404 WORKSPACE_NOT_FOUND naming it', async () => {
-      const response = await t.app.inject({ url: '/', headers: { host: 'ghost.weft.test' } });
+      const response = await t.app.inject({ url: '/login', headers: { host: 'ghost.weft.test' } });
       assert.equal(response.statusCode, 404);
       assertErrorBody(response.body, 'WORKSPACE_NOT_FOUND');
       assert.match(response.json().error.message, /"ghost"/);

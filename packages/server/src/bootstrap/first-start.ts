@@ -1,13 +1,24 @@
 import type { AccountsService } from '../auth/accounts/index.ts';
+import type { TokensService } from '../auth/tokens/index.ts';
 import { WeftError } from '../http/errors.ts';
 import type { Storage } from '../storage/index.ts';
 
 export const FIRST_ADMIN_EMAIL = 'admin@example.com';
 
+/** The query of Fibery's API documentation: the caller's own user. */
+const EXAMPLE_QUERY = {
+  'q/from': 'fibery/user',
+  'q/select': ['fibery/id', 'user/name'],
+  'q/where': ['=', ['fibery/id'], '$my-id'],
+  'q/limit': 1,
+};
+
 export interface FirstStart {
   workspace: string;
   email: string;
   password: string;
+  /** An API token of the administrator, ready for the first request. */
+  token: string;
 }
 
 const isCode = (error: unknown, code: string) => error instanceof WeftError && error.code === code;
@@ -19,10 +30,12 @@ const isCode = (error: unknown, code: string) => error instanceof WeftError && e
  */
 export async function runFirstStart({
   accounts,
+  tokens,
   storage,
   defaultWorkspace,
 }: {
   accounts: AccountsService;
+  tokens: TokensService;
   storage: Storage;
   defaultWorkspace: string;
 }): Promise<FirstStart | null> {
@@ -48,7 +61,13 @@ export async function runFirstStart({
       role: 'admin',
     });
     if (!created.generatedPassword) return null;
-    return { workspace: workspace.slug, email: FIRST_ADMIN_EMAIL, password: created.generatedPassword };
+    const { value } = await tokens.createToken(created.user, 'Created on first start');
+    return {
+      workspace: workspace.slug,
+      email: FIRST_ADMIN_EMAIL,
+      password: created.generatedPassword,
+      token: value,
+    };
   } catch (error) {
     if (isCode(error, 'USER_EXISTS')) return null;
     throw error;
@@ -64,7 +83,14 @@ export function formatBanner(url: string, firstStart: FirstStart | null): string
       `First start: created workspace "${firstStart.workspace}" and its administrator. This is shown only once:`,
       `  Email:     ${firstStart.email}`,
       `  Password:  ${firstStart.password}`,
-      `Change it with: npx weft user passwd --email ${firstStart.email}`,
+      `  API token: ${firstStart.token}`,
+      `Log in at ${url}/login; change the password with: npx weft user passwd --email ${firstStart.email}`,
+      '',
+      'List your API tokens:',
+      `  curl -s ${url}/api/tokens -H 'Authorization: Token ${firstStart.token}'`,
+      "Fibery's example query, who am I? (it answers once /api/commands is implemented):",
+      `  curl -s ${url}/api/commands -H 'Authorization: Token ${firstStart.token}' -H 'Content-Type: application/json' \\`,
+      `    -d '${JSON.stringify({ command: 'fibery.entity/query', args: { query: EXAMPLE_QUERY } })}'`,
     );
   }
   return `${lines.join('\n')}\n`;

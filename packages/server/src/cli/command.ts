@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { AccountsService } from '../auth/accounts/index.ts';
+import type { TokensService } from '../auth/tokens/index.ts';
 import type { Config } from '../config/index.ts';
 
 export interface CliIo {
@@ -17,6 +18,8 @@ export interface CommandContext {
   json: boolean;
   /** Opens storage for the command; closed by the dispatcher when the command ends. */
   accounts(): Promise<AccountsService>;
+  /** The API tokens service over the same storage. */
+  tokens(): Promise<TokensService>;
   /** Prints `json` (with --json) or the lines of `text`. */
   print(json: unknown, text: string): void;
 }

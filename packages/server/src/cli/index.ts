@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { type AccountsService, createAccountsService } from '../auth/accounts/index.ts';
+import { type Auth, createAuth } from '../auth/index.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { WeftError } from '../http/errors.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
 import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
 import { serveCommand } from './serve.ts';
+import { tokenCreateCommand, tokenDeleteCommand, tokenListCommand } from './token-commands.ts';
 import { userCreateCommand } from './user-create.ts';
 import { userListCommand } from './user-list.ts';
 import { userPasswdCommand } from './user-passwd.ts';
@@ -24,6 +25,9 @@ export const commands: readonly CliCommand[] = [
   userDeactivateCommand,
   userActivateCommand,
   userPasswdCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenDeleteCommand,
 ];
 
 const COMMON_OPTIONS = {
@@ -90,19 +94,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ? values
       : { 'data-dir': values['data-dir'], 'database-url': values['database-url'] };
     const config = loadConfig({ env: io.env, flags: flags as Record<string, string | undefined> });
-    let accounts: AccountsService | undefined;
+    let auth: Auth | undefined;
+    const openAuth = async () => {
+      if (!auth) {
+        storage = (await openStorage(config)).storage;
+        auth = createAuth({ config, storage, clock: Date });
+      }
+      return auth;
+    };
     const context: CommandContext = {
       io,
       values,
       config,
       json,
-      async accounts() {
-        if (!accounts) {
-          storage = (await openStorage(config)).storage;
-          accounts = createAccountsService({ storage, clock: Date });
-        }
-        return accounts;
-      },
+      accounts: async () => (await openAuth()).accounts,
+      tokens: async () => (await openAuth()).tokens,
       print(value, text) {
         io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
       },

@@ -67,3 +67,9 @@ export function parseSlug(raw: string): string {
   }
   return raw;
 }
+
+export function parseBoolean(raw: string): boolean {
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new InvalidValue('must be true or false');
+}

@@ -4,6 +4,7 @@
  * is generated from it (`npm run docs`), and a test checks the two agree.
  */
 import {
+  parseBoolean,
   parseDatabaseUrl,
   parseHostname,
   parseHttpUrl,
@@ -108,6 +109,34 @@ export const configSchema = {
     doc: `Log level of the JSON logs on stdout: ${LOG_LEVELS.join(', ')}.`,
     parse: parseOneOf(LOG_LEVELS),
     default: 'info',
+  }),
+  trustProxy: option({
+    env: 'WEFT_TRUST_PROXY',
+    flag: 'trust-proxy',
+    doc: 'Take the client address from X-Forwarded-For (only behind a proxy that sets it); used by login throttling.',
+    parse: parseBoolean,
+    default: false,
+  }),
+  tokenLimit: option({
+    env: 'WEFT_TOKEN_LIMIT',
+    flag: 'token-limit',
+    doc: 'Most API tokens one user may have at once (Fibery: 3).',
+    parse: parseInteger(1, 100),
+    default: 3,
+  }),
+  sessionIdleTimeout: option({
+    env: 'WEFT_SESSION_IDLE_TIMEOUT',
+    flag: 'session-idle-timeout',
+    doc: 'Seconds without a request after which a browser session ends.',
+    parse: parseInteger(60, 31_536_000),
+    default: 86_400,
+  }),
+  sessionAbsoluteTimeout: option({
+    env: 'WEFT_SESSION_ABSOLUTE_TIMEOUT',
+    flag: 'session-absolute-timeout',
+    doc: 'Seconds after login at which a browser session ends however active it is.',
+    parse: parseInteger(60, 31_536_000),
+    default: 2_592_000,
   }),
   shutdownTimeoutMs: option({
     env: 'WEFT_SHUTDOWN_TIMEOUT_MS',

@@ -10,6 +10,16 @@ export async function registerOpenApi(app: FastifyInstance, { version }: { versi
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Weft', description: 'A self-hosted, Fibery-compatible workspace API server.', version },
+      components: {
+        securitySchemes: {
+          token: {
+            type: 'http',
+            scheme: 'Token',
+            description: 'An API token: `Authorization: Token <token>` (`Bearer` is accepted too).',
+          },
+          session: { type: 'apiKey', in: 'cookie', name: 'weft_session', description: 'A browser session.' },
+        },
+      },
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -68,7 +68,60 @@ export interface AccountRepository {
   ): Promise<WorkspaceUser | null>;
 }
 
-export type Repositories = AccountRepository;
+export interface ApiToken {
+  id: string;
+  workspaceUserId: string;
+  /** The prefix and first and last characters, for lists. */
+  display: string;
+  description: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface Session {
+  id: string;
+  workspaceUserId: string;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+/** Who a credential acts for, read in the same lookup as the credential. */
+export interface CredentialOwner {
+  user: WorkspaceUser;
+  workspace: Workspace;
+  passwordChangedAt: number | null;
+}
+
+export interface TokenRepository {
+  /**
+   * Inserts the token unless its user has `limit` tokens already (then resolves null). Call it inside
+   * a transaction: it locks the user's row so that concurrent calls count one after another.
+   */
+  createApiTokenWithinLimit(
+    token: ApiToken & { secretHash: string },
+    limit: number,
+  ): Promise<ApiToken | null>;
+  listApiTokens(workspaceUserId: string): Promise<ApiToken[]>;
+  /** Resolves whether a token of this user with this id was deleted. */
+  deleteApiToken(workspaceUserId: string, tokenId: string): Promise<boolean>;
+  /** Deletes a token of any user of the workspace (the CLI's `token delete`). */
+  deleteWorkspaceApiToken(workspaceId: string, tokenId: string): Promise<boolean>;
+  findApiTokenBySecretHash(secretHash: string): Promise<{ token: ApiToken; owner: CredentialOwner } | null>;
+  touchApiToken(tokenId: string, at: number): Promise<void>;
+}
+
+export interface SessionRepository {
+  createSession(session: Session & { secretHash: string }): Promise<Session>;
+  findSessionBySecretHash(secretHash: string): Promise<{ session: Session; owner: CredentialOwner } | null>;
+  touchSession(sessionId: string, at: number): Promise<void>;
+  deleteSession(sessionId: string): Promise<void>;
+  /** Removes sessions past their absolute expiry or idle since before `idleSince`. */
+  deleteExpiredSessions(now: number, idleSince: number): Promise<number>;
+}
+
+export type Repositories = AccountRepository & TokenRepository & SessionRepository;
 
 export interface Storage extends Repositories {
   readonly dialect: Dialect;

@@ -1,4 +1,14 @@
-export type { Account, Repositories, Role, Storage, Workspace, WorkspaceUser } from './contract.ts';
+export type {
+  Account,
+  ApiToken,
+  CredentialOwner,
+  Repositories,
+  Role,
+  Session,
+  Storage,
+  Workspace,
+  WorkspaceUser,
+} from './contract.ts';
 export { normalizeEmail, ROLES } from './contract.ts';
 export { migrations } from './migrations/index.ts';
 export { describeDatabaseUrl, openStorage, StorageUnavailableError, sqlitePath } from './open-storage.ts';

@@ -2,10 +2,12 @@ import type { Repositories, Storage } from './contract.ts';
 import { runMigrations } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { createAccountRepository } from './repositories/account-repository.ts';
+import { createSessionRepository } from './repositories/session-repository.ts';
+import { createTokenRepository } from './repositories/token-repository.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
 function createRepositories(db: SqlExecutor): Repositories {
-  return { ...createAccountRepository(db) };
+  return { ...createAccountRepository(db), ...createTokenRepository(db), ...createSessionRepository(db) };
 }
 
 /** The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. */

@@ -1,20 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/index.ts';
 import { escapeHtml, renderPage } from './html.ts';
+import { createPageAuth, pageContext } from './page-auth.ts';
 
-/** The workspace home page. */
+/** The workspace home page, for signed-in users; others are sent to the login page. */
 export function homeRoutes({
+  auth,
   resolveWorkspace,
 }: {
+  auth: Auth;
   resolveWorkspace: (request: FastifyRequest) => Promise<void>;
 }) {
+  const pageAuth = createPageAuth(auth);
   return async (app: FastifyInstance) => {
-    app.get('/', { onRequest: resolveWorkspace, schema: { hide: true } }, async (request, reply) => {
-      const { name, slug } = request.workspace;
-      const body = `<main>
-<h1>${escapeHtml(name)}</h1>
-<p>Workspace <code>${escapeHtml(slug)}</code> on Weft.</p>
-</main>`;
-      return reply.type('text/html; charset=utf-8').send(renderPage({ title: `${name} · Weft`, body }));
-    });
+    app.get(
+      '/',
+      { onRequest: [resolveWorkspace, pageAuth], schema: { hide: true } },
+      async (request, reply) => {
+        const { workspace, user } = request.principal;
+        const body = `<h1>${escapeHtml(workspace.name)}</h1>
+<p>Signed in as ${escapeHtml(user.name)} (${escapeHtml(user.email)}), ${escapeHtml(user.role)} of workspace <code>${escapeHtml(workspace.slug)}</code>.</p>
+<p>Programs call this workspace's API with an API token: create one on the <a href="/settings/api-tokens">API Tokens</a> page.</p>`;
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(renderPage({ ...pageContext(request), title: 'Home', body }));
+      },
+    );
   };
 }

@@ -1,7 +1,8 @@
 import { accountsMigration } from './001-accounts.ts';
+import { sessionsAndTokensMigration } from './002-sessions-and-tokens.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every migration, in the order they apply. */
-export const migrations: readonly Migration[] = [accountsMigration];
+export const migrations: readonly Migration[] = [accountsMigration, sessionsAndTokensMigration];

@@ -2,7 +2,7 @@ import type { Account, AccountRepository, Role, Workspace, WorkspaceUser } from 
 import { normalizeEmail } from '../contract.ts';
 import type { SqlExecutor } from '../sql-driver.ts';
 
-interface WorkspaceRow {
+export interface WorkspaceRow {
   id: string;
   slug: string;
   name: string;
@@ -18,7 +18,7 @@ interface AccountRow {
   created_at: number;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   public_id: number;
   workspace_id: string;
@@ -31,7 +31,7 @@ interface UserRow {
   updated_at: number;
 }
 
-const toWorkspace = (row: WorkspaceRow): Workspace => ({
+export const toWorkspace = (row: WorkspaceRow): Workspace => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
@@ -47,7 +47,7 @@ const toAccount = (row: AccountRow): Account => ({
   createdAt: row.created_at,
 });
 
-const toUser = (row: UserRow): WorkspaceUser => ({
+export const toUser = (row: UserRow): WorkspaceUser => ({
   id: row.id,
   publicId: row.public_id,
   workspaceId: row.workspace_id,

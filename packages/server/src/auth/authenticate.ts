@@ -1,0 +1,118 @@
+import type {} from '@fastify/cookie';
+import type { FastifyRequest } from 'fastify';
+import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
+import type { CredentialOwner } from '../storage/index.ts';
+import { authErrors } from './errors.ts';
+import type { Principal } from './principal.ts';
+import type { SessionsService } from './sessions/index.ts';
+import { isWellFormedToken, type TokensService } from './tokens/index.ts';
+
+/** Query parameters that carry credentials in other APIs; Weft refuses them rather than ignore them. */
+const CREDENTIAL_PARAMS = new Set([
+  'token',
+  'access_token',
+  'api_key',
+  'apikey',
+  'api_token',
+  'auth',
+  'authorization',
+]);
+
+export interface CookieNames {
+  session: string;
+}
+
+function countHeader(request: FastifyRequest, name: string): number {
+  let count = 0;
+  const raw = request.raw.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) count++;
+  return count;
+}
+
+function checkNoCredentialInQuery(request: FastifyRequest) {
+  const at = request.url.indexOf('?');
+  if (at === -1) return;
+  for (const [key, value] of new URLSearchParams(request.url.slice(at + 1))) {
+    if (CREDENTIAL_PARAMS.has(key.toLowerCase()) || isWellFormedToken(value)) {
+      throw authErrors.TOKEN_IN_QUERY(
+        `A credential was sent in the query string ("${key}"); it is not used. Send it as "Authorization: Token <token>".`,
+      );
+    }
+  }
+}
+
+function checkOwner(owner: CredentialOwner, request: FastifyRequest, invalid: () => Error) {
+  if (owner.workspace.id !== request.workspace.id) throw invalid();
+  if (!owner.user.active) throw authErrors.USER_DEACTIVATED('The user of this credential is deactivated.');
+}
+
+/**
+ * The one authentication step of every API route. `Authorization: Token` or `Bearer` selects an API
+ * token and cookies are then ignored; without the header the session cookie is used, and a
+ * state-changing request must then come from this site. The principal carries the user's role as
+ * stored now, so role changes and deactivations apply on the next request.
+ */
+export function createAuthenticate({
+  tokens,
+  sessions,
+  cookies,
+  publicUrl,
+}: {
+  tokens: TokensService;
+  sessions: SessionsService;
+  cookies: CookieNames;
+  publicUrl: string;
+}) {
+  async function fromAuthorization(request: FastifyRequest, header: string): Promise<Principal> {
+    const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(header);
+    if (!match) throw authErrors.AUTH_MALFORMED('The Authorization header must be "Token <token>".');
+    const scheme = match[1]!.toLowerCase();
+    if (scheme !== 'token' && scheme !== 'bearer') {
+      throw authErrors.AUTH_SCHEME_UNSUPPORTED(
+        `The "${match[1]}" scheme is not supported: use "Token <token>".`,
+      );
+    }
+    const value = (match[2] ?? '').trim();
+    if (!value) throw authErrors.AUTH_MALFORMED(`"${match[1]}" needs a token after it.`);
+    if (!isWellFormedToken(value)) {
+      throw authErrors.TOKEN_MALFORMED('This is not a Weft API token (wrong prefix, length or checksum).');
+    }
+    const found = await tokens.verifyToken(value);
+    const invalid = () => authErrors.TOKEN_INVALID('The API token is not valid for this workspace.');
+    if (!found) throw invalid();
+    checkOwner(found.owner, request, invalid);
+    const { user, workspace } = found.owner;
+    return { workspace, user, role: user.role, credential: { kind: 'token', id: found.token.id } };
+  }
+
+  async function fromCookie(request: FastifyRequest, secret: string): Promise<Principal> {
+    const found = await sessions.verifySession(secret);
+    const invalid = () => authErrors.SESSION_INVALID('The session has ended: log in again.');
+    if (!found) throw invalid();
+    checkOwner(found.owner, request, invalid);
+    if (!isSafeMethod(request.method) && !isSameOrigin(request, publicUrl)) {
+      throw authErrors.CSRF_REJECTED('This request was not made from this site.');
+    }
+    const { user, workspace } = found.owner;
+    return {
+      workspace,
+      user,
+      role: user.role,
+      credential: { kind: 'session', id: found.session.id, session: found.session },
+    };
+  }
+
+  /** Resolves the request's principal or throws the authentication error to answer with. */
+  return async function authenticate(request: FastifyRequest): Promise<Principal> {
+    checkNoCredentialInQuery(request);
+    const count = countHeader(request, 'authorization');
+    if (count > 1) throw authErrors.AUTH_HEADER_DUPLICATED('Send one Authorization header, not several.');
+    const header = request.headers.authorization;
+    if (count === 1 && header !== undefined) return fromAuthorization(request, header);
+    const secret = request.cookies?.[cookies.session];
+    if (secret) return fromCookie(request, secret);
+    throw authErrors.AUTH_REQUIRED('Authentication required: send "Authorization: Token <token>" or log in.');
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticate>;

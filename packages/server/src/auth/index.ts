@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config/index.ts';
+import type { Storage } from '../storage/index.ts';
+import { type Clock, createAccountsService } from './accounts/index.ts';
+import { createAuthenticate } from './authenticate.ts';
+import { createLoginThrottle, createSessionsService } from './sessions/index.ts';
+import { createTokensService } from './tokens/index.ts';
+
+export { authErrors } from './errors.ts';
+export type { Principal } from './principal.ts';
+
+/** Cookie names: with https, the `__Host-` prefix pins them to this host, path `/` and Secure. */
+export function cookieNames(publicUrl: string) {
+  const secure = publicUrl.startsWith('https:');
+  const prefix = secure ? '__Host-' : '';
+  return { secure, session: `${prefix}weft_session`, loginCsrf: `${prefix}weft_login` };
+}
+
+/** The authentication feature, wired from config and storage. */
+export function createAuth({ config, storage, clock }: { config: Config; storage: Storage; clock: Clock }) {
+  const accounts = createAccountsService({ storage, clock });
+  const tokens = createTokensService({ storage, clock, limit: config.tokenLimit });
+  const sessions = createSessionsService({
+    storage,
+    clock,
+    timeouts: { idleMs: config.sessionIdleTimeout * 1000, absoluteMs: config.sessionAbsoluteTimeout * 1000 },
+    throttle: createLoginThrottle({ maxPerAccount: 5, maxPerAddress: 20, windowMs: 15 * 60_000, clock }),
+  });
+  const cookies = cookieNames(config.publicUrl);
+  const authenticate = createAuthenticate({ tokens, sessions, cookies, publicUrl: config.publicUrl });
+  /** Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution. */
+  async function requireAuth(request: FastifyRequest) {
+    request.principal = await authenticate(request);
+  }
+  return { accounts, tokens, sessions, cookies, authenticate, requireAuth, config };
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,9 @@
+import { defineErrors } from '../../http/errors.ts';
+
+export const sessionErrors = defineErrors('sessions', {
+  LOGIN_FAILED: { status: 401, doc: 'The email or the password is wrong (which one is not said).' },
+  LOGIN_THROTTLED: {
+    status: 429,
+    doc: 'Too many failed logins for this account or from this address; `Retry-After` says when to try again.',
+  },
+});

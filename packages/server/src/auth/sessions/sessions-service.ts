@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { randomBase62 } from '../../security/random-string.ts';
+import { sha256Hex } from '../../security/secrets.ts';
+import type { CredentialOwner, Session, Storage, Workspace } from '../../storage/index.ts';
+import { normalizeEmail } from '../../storage/index.ts';
+import { type Clock, verifyPassword } from '../accounts/index.ts';
+import { sessionErrors } from './errors.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+
+const SESSION_SECRET = /^[0-9A-Za-z]{43}$/;
+/** `last_seen_at` is written at most this often, so a busy session costs no write per request. */
+const LAST_SEEN_PRECISION_MS = 60_000;
+
+export interface SessionTimeouts {
+  /** Ends a session this long after its last request. */
+  idleMs: number;
+  /** Ends a session this long after login. */
+  absoluteMs: number;
+}
+
+/**
+ * Browser sessions: a random secret in an HttpOnly cookie, stored as SHA-256. A session ends at
+ * logout, after the idle or absolute timeout, when its user is deactivated, or when the account's
+ * password changes after it began (checked on every request, so nothing needs to be revoked).
+ */
+export function createSessionsService({
+  storage,
+  clock,
+  timeouts,
+  throttle,
+}: {
+  storage: Storage;
+  clock: Clock;
+  timeouts: SessionTimeouts;
+  throttle: LoginThrottle;
+}) {
+  return {
+    /** Resolves with the new session and the secret for its cookie; the same error for any wrong input. */
+    async logIn(workspace: Workspace, email: string, password: string, address: string) {
+      const account = normalizeEmail(email);
+      const wait = throttle.retryAfterMs(account, address);
+      if (wait > 0) {
+        throw sessionErrors.LOGIN_THROTTLED('Too many failed logins. Try again later.', {
+          retry_after_s: Math.ceil(wait / 1000),
+        });
+      }
+      const user = account ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
+      const stored = user?.active ? await storage.getAccountByEmail(account) : null;
+      // Always one argon2 verification, so an unknown email answers as slowly as a wrong password.
+      const matches = await verifyPassword(stored?.passwordHash ?? null, password.slice(0, 1024));
+      if (!user || !stored || !matches) {
+        throttle.recordFailure(account, address);
+        throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
+      }
+      throttle.recordSuccess(account);
+      const now = clock.now();
+      await storage.deleteExpiredSessions(now, now - timeouts.idleMs);
+      const secret = randomBase62(43);
+      const session = await storage.createSession({
+        id: randomUUID(),
+        secretHash: sha256Hex(secret),
+        workspaceUserId: user.id,
+        csrfToken: randomBase62(32),
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + timeouts.absoluteMs,
+      });
+      return { session, secret };
+    },
+
+    /** The live session for a cookie value and its owner, or null. */
+    async verifySession(secret: string): Promise<{ session: Session; owner: CredentialOwner } | null> {
+      if (!SESSION_SECRET.test(secret)) return null;
+      const found = await storage.findSessionBySecretHash(sha256Hex(secret));
+      if (!found) return null;
+      const now = clock.now();
+      const { session, owner } = found;
+      const expired = now >= session.expiresAt || now - session.lastSeenAt >= timeouts.idleMs;
+      const passwordChanged = owner.passwordChangedAt !== null && owner.passwordChangedAt > session.createdAt;
+      if (expired || passwordChanged || !owner.user.active) {
+        await storage.deleteSession(session.id);
+        return null;
+      }
+      if (now - session.lastSeenAt >= LAST_SEEN_PRECISION_MS) {
+        session.lastSeenAt = now;
+        storage.touchSession(session.id, now).catch(() => {});
+      }
+      return found;
+    },
+
+    logOut: (session: Session) => storage.deleteSession(session.id),
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;

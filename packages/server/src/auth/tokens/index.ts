@@ -1,0 +1,8 @@
+export { tokenErrors } from './errors.ts';
+export { displayToken, isWellFormedToken, mintToken, TOKEN_PREFIX } from './token-format.ts';
+export {
+  createTokensService,
+  formatToken,
+  LAST_USED_PRECISION_MS,
+  type TokensService,
+} from './tokens-service.ts';

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../security/secrets.ts';
+import type { ApiToken, CredentialOwner, Storage, Workspace, WorkspaceUser } from '../../storage/index.ts';
+import type { Clock } from '../accounts/index.ts';
+import { tokenErrors } from './errors.ts';
+import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
+
+/** `last_used_at` is written at most this often per token, so a busy token costs no write per request. */
+export const LAST_USED_PRECISION_MS = 60_000;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function checkDescription(description: string | null | undefined): string | null {
+  if (description === undefined || description === null) return null;
+  const value = description.trim();
+  if (value.length > 200 || CONTROL.test(value)) {
+    throw tokenErrors.INVALID_TOKEN_DESCRIPTION('A token description is at most 200 printable characters.');
+  }
+  return value === '' ? null : value;
+}
+
+/**
+ * API tokens: minted random, shown once, stored as SHA-256 only. Verifying one costs a format and
+ * checksum check, one SHA-256 and one indexed lookup, and no cache, so a deletion applies to the very
+ * next request.
+ */
+export function createTokensService({
+  storage,
+  clock,
+  limit,
+}: {
+  storage: Storage;
+  clock: Clock;
+  limit: number;
+}) {
+  return {
+    limit,
+
+    /** Resolves with the stored token and its secret `value`, which is never available again. */
+    async createToken(
+      user: WorkspaceUser,
+      description?: string | null,
+    ): Promise<{ token: ApiToken; value: string }> {
+      const value = mintToken();
+      const record = {
+        id: randomUUID(),
+        workspaceUserId: user.id,
+        display: displayToken(value),
+        description: checkDescription(description),
+        createdAt: clock.now(),
+        lastUsedAt: null,
+        secretHash: sha256Hex(value),
+      };
+      const token = await storage.transaction((tx) => tx.createApiTokenWithinLimit(record, limit));
+      if (!token) {
+        throw tokenErrors.TOKEN_LIMIT_REACHED(
+          `You have ${limit} API tokens, the most a user may have. Delete one (DELETE /api/tokens/:id, or on the API Tokens page) to create another.`,
+          { limit },
+        );
+      }
+      return { token, value };
+    },
+
+    listTokens: (user: WorkspaceUser) => storage.listApiTokens(user.id),
+
+    async deleteToken(user: WorkspaceUser, tokenId: string): Promise<void> {
+      if (!(await storage.deleteApiToken(user.id, tokenId))) {
+        throw tokenErrors.TOKEN_NOT_FOUND(`You have no API token with id ${tokenId}.`);
+      }
+    },
+
+    /** Deletes any token of the workspace by id (an operator's `weft token delete`). */
+    async deleteWorkspaceToken(workspace: Workspace, tokenId: string): Promise<void> {
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tokenId);
+      if (!isUuid || !(await storage.deleteWorkspaceApiToken(workspace.id, tokenId))) {
+        throw tokenErrors.TOKEN_NOT_FOUND(
+          `Workspace "${workspace.slug}" has no API token with id ${tokenId}.`,
+        );
+      }
+    },
+
+    /** The token and its owner, or null for anything that is not a live token. */
+    async verifyToken(value: string): Promise<{ token: ApiToken; owner: CredentialOwner } | null> {
+      if (!isWellFormedToken(value)) return null;
+      const found = await storage.findApiTokenBySecretHash(sha256Hex(value));
+      if (!found) return null;
+      const now = clock.now();
+      if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_PRECISION_MS) {
+        found.token.lastUsedAt = now;
+        // Off the request's path: a failed bookkeeping write must not fail the request.
+        storage.touchApiToken(found.token.id, now).catch(() => {});
+      }
+      return found;
+    },
+  };
+}
+
+export type TokensService = ReturnType<typeof createTokensService>;
+
+/** A token as `GET /api/tokens` and the CLI show it: never the secret. */
+export function formatToken(token: ApiToken) {
+  return {
+    id: token.id,
+    description: token.description,
+    display: token.display,
+    created_at: new Date(token.createdAt).toISOString(),
+    last_used_at: token.lastUsedAt === null ? null : new Date(token.lastUsedAt).toISOString(),
+  };
+}

@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../security/secrets.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
+
+/**
+ * Whether a cookie-authenticated request comes from this site. Fetch Metadata first (OWASP: reject
+ * unless `Sec-Fetch-Site: same-origin`); browsers that do not send it must send an `Origin` whose
+ * host is the request's own host, or the public URL's origin. A request with neither is refused:
+ * non-browser clients authenticate with a token, which skips this check.
+ */
+export function isSameOrigin(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = request.headers.origin;
+  if (!origin || origin === 'null' || !URL.canParse(origin)) return false;
+  const parsed = new URL(origin);
+  return parsed.host === request.headers.host || parsed.origin === new URL(publicUrl).origin;
+}
+
+/** Whether a form's CSRF field matches the expected token. */
+export function isCsrfTokenValid(given: unknown, expected: string): boolean {
+  return typeof given === 'string' && constantTimeEqual(given, expected);
+}

@@ -1,0 +1,89 @@
+import type { ApiToken, TokenRepository } from '../contract.ts';
+import type { SqlExecutor } from '../sql-driver.ts';
+import { OWNER_COLUMNS, OWNER_JOINS, type OwnerRow, toCredentialOwner } from './credential-owner.ts';
+
+interface TokenRow {
+  id: string;
+  workspace_user_id: string;
+  display: string;
+  description: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const TOKEN_COLUMNS = 'c.id, c.workspace_user_id, c.display, c.description, c.created_at, c.last_used_at';
+
+const toToken = (row: TokenRow): ApiToken => ({
+  id: row.id,
+  workspaceUserId: row.workspace_user_id,
+  display: row.display,
+  description: row.description,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
+export function createTokenRepository(db: SqlExecutor): TokenRepository {
+  return {
+    async createApiTokenWithinLimit(token, limit) {
+      // SQLite transactions hold the database's write lock from BEGIN IMMEDIATE; PostgreSQL needs the row lock.
+      if (db.dialect === 'postgres') {
+        await db.query('SELECT id FROM workspace_users WHERE id = $1 FOR UPDATE', [token.workspaceUserId]);
+      }
+      const [count] = await db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM api_tokens WHERE workspace_user_id = $1',
+        [token.workspaceUserId],
+      );
+      if (Number(count?.n ?? 0) >= limit) return null;
+      await db.run(
+        `INSERT INTO api_tokens (id, secret_hash, workspace_user_id, display, description, created_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL)`,
+        [
+          token.id,
+          token.secretHash,
+          token.workspaceUserId,
+          token.display,
+          token.description,
+          token.createdAt,
+        ],
+      );
+      const { secretHash: _, ...stored } = token;
+      return { ...stored, lastUsedAt: null };
+    },
+
+    async listApiTokens(workspaceUserId) {
+      const rows = await db.query<TokenRow>(
+        `SELECT ${TOKEN_COLUMNS} FROM api_tokens c WHERE c.workspace_user_id = $1 ORDER BY c.created_at, c.id`,
+        [workspaceUserId],
+      );
+      return rows.map(toToken);
+    },
+
+    async deleteApiToken(workspaceUserId, tokenId) {
+      const deleted = await db.run('DELETE FROM api_tokens WHERE workspace_user_id = $1 AND id = $2', [
+        workspaceUserId,
+        tokenId,
+      ]);
+      return deleted > 0;
+    },
+
+    async deleteWorkspaceApiToken(workspaceId, tokenId) {
+      const deleted = await db.run(
+        'DELETE FROM api_tokens WHERE id = $1 AND workspace_user_id IN (SELECT id FROM workspace_users WHERE workspace_id = $2)',
+        [tokenId, workspaceId],
+      );
+      return deleted > 0;
+    },
+
+    async findApiTokenBySecretHash(secretHash) {
+      const [row] = await db.query<TokenRow & OwnerRow>(
+        `SELECT ${TOKEN_COLUMNS}, ${OWNER_COLUMNS} FROM api_tokens c ${OWNER_JOINS} WHERE c.secret_hash = $1`,
+        [secretHash],
+      );
+      return row ? { token: toToken(row), owner: toCredentialOwner(row) } : null;
+    },
+
+    async touchApiToken(tokenId, at) {
+      await db.run('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [at, tokenId]);
+    },
+  };
+}

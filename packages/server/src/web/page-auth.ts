@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/index.ts';
+import { authErrors } from '../auth/index.ts';
+import { isCsrfTokenValid } from '../http/csrf.ts';
+import { WeftError } from '../http/errors.ts';
+import type { PageContext } from './html.ts';
+
+const AUTH_CODES = new Set([
+  'AUTH_REQUIRED',
+  'SESSION_INVALID',
+  'USER_DEACTIVATED',
+  'TOKEN_INVALID',
+  'TOKEN_MALFORMED',
+]);
+
+/**
+ * Hook for pages: like the API's authentication, but a visitor without a live session is sent to
+ * the login page instead of getting a 401. State-changing forms must also carry the session's CSRF
+ * token in `_csrf`.
+ */
+export function createPageAuth(auth: Auth) {
+  return async function pageAuth(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      request.principal = await auth.authenticate(request);
+    } catch (error) {
+      if (error instanceof WeftError && AUTH_CODES.has(error.code)) return reply.redirect('/login', 303);
+      throw error;
+    }
+  };
+}
+
+/** Throws CSRF_REJECTED unless the form's `_csrf` matches the session's token. */
+export function checkFormCsrf(request: FastifyRequest) {
+  const credential = request.principal.credential;
+  const given = (request.body as Record<string, unknown> | undefined)?._csrf;
+  if (credential.kind !== 'session' || !isCsrfTokenValid(given, credential.session.csrfToken)) {
+    throw authErrors.CSRF_REJECTED(
+      'The form has expired or did not come from this site: reload the page and try again.',
+    );
+  }
+}
+
+export function pageContext(request: FastifyRequest): PageContext {
+  const { workspace, user, credential } = request.principal;
+  return {
+    workspaceName: workspace.name,
+    user: { name: user.name, role: user.role },
+    ...(credential.kind === 'session' ? { csrfToken: credential.session.csrfToken } : {}),
+  };
+}
