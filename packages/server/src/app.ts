@@ -6,6 +6,7 @@ import type { Clock } from './auth/accounts/index.ts';
 import { createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import type { Config } from './config/index.ts';
+import { handleClientError } from './http/client-error.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -40,6 +41,9 @@ export async function createApp({
     genReqId: generateRequestId,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
+    clientErrorHandler: handleClientError,
+    // A JSON body must have the types its schema says: `{"description": 5}` is refused, not turned into "5".
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {

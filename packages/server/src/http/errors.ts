@@ -55,6 +55,8 @@ export const httpErrors = defineErrors('http', {
     status: 405,
     doc: 'The path exists but not with this method; `Allow` lists those it takes.',
   },
+  REQUEST_TIMEOUT: { status: 408, doc: 'The request did not arrive in time.' },
+  HEADERS_TOO_LARGE: { status: 431, doc: 'The request headers exceed the 16 KiB the server accepts.' },
   BODY_TOO_LARGE: { status: 413, doc: 'The body is larger than WEFT_BODY_LIMIT.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, doc: 'The Content-Type is not one this route accepts.' },
   INTERNAL_ERROR: { status: 500, doc: 'An unexpected failure; the log has the detail under the request id.' },

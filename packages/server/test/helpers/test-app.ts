@@ -1,7 +1,9 @@
 /** Starts an app for one test on fresh storage, with a silent logger (or one that captures lines). */
+
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
 import { type AccountsService, createAccountsService } from '../../src/auth/accounts/index.ts';
+import { createTokensService, type TokensService } from '../../src/auth/tokens/index.ts';
 import { type Config, createConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import type { Storage } from '../../src/storage/index.ts';
@@ -11,6 +13,7 @@ export interface TestApp {
   app: FastifyInstance;
   storage: Storage;
   accounts: AccountsService;
+  tokens: TokensService;
   config: Config;
   /** Log lines written so far, when `captureLogs` was set. */
   logs: string[];
@@ -23,11 +26,13 @@ export async function startTestApp(
     config: overrides = {},
     captureLogs = false,
     configure,
+    clock = Date,
   }: {
     config?: Partial<Config>;
     captureLogs?: boolean;
     /** Adds routes before the app is ready. */
     configure?: (app: FastifyInstance) => void;
+    clock?: { now(): number };
   } = {},
 ): Promise<TestApp> {
   const opened = await openTestStorage(backend);
@@ -36,14 +41,16 @@ export async function startTestApp(
   const logger = captureLogs
     ? createLogger('info', { write: (line: string) => void logs.push(line) })
     : createLogger('silent');
-  const app = await createApp({ config, storage: opened.storage, logger });
+  const app = await createApp({ config, storage: opened.storage, logger, clock });
   configure?.(app);
   await app.ready();
-  const accounts = createAccountsService({ storage: opened.storage, clock: Date });
+  const accounts = createAccountsService({ storage: opened.storage, clock });
+  const tokens = createTokensService({ storage: opened.storage, clock, limit: config.tokenLimit });
   return {
     app,
     storage: opened.storage,
     accounts,
+    tokens,
     config,
     logs,
     async close() {
@@ -51,4 +58,16 @@ export async function startTestApp(
       await opened.close();
     },
   };
+}
+
+/** A clock for tests: starts at a fixed time and moves only when told. */
+export function createTestClock(start = 1_800_000_000_000) {
+  const clock = {
+    time: start,
+    now: () => clock.time,
+    advance(ms: number) {
+      clock.time += ms;
+    },
+  };
+  return clock;
 }
