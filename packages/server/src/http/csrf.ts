@@ -17,7 +17,13 @@ export function isSameOrigin(request: FastifyRequest, publicUrl: string): boolea
   const origin = request.headers.origin;
   if (!origin || origin === 'null' || !URL.canParse(origin)) return false;
   const parsed = new URL(origin);
-  return parsed.host === request.headers.host || parsed.origin === new URL(publicUrl).origin;
+  const host = request.headers.host;
+  // Both through URL, so a default port (`:80`, `:443`) compares equal to none.
+  const sameHost =
+    host !== undefined &&
+    URL.canParse(`${parsed.protocol}//${host}`) &&
+    new URL(`${parsed.protocol}//${host}`).host === parsed.host;
+  return sameHost || parsed.origin === new URL(publicUrl).origin;
 }
 
 /** Whether a form's CSRF field matches the expected token. */
