@@ -160,6 +160,47 @@ for (const backend of backends) {
       assert.match(last.stderr, /only active admin/);
     });
 
+    test('token create, list and delete, with the limit of 3 per user', async () => {
+      const created = await weft(
+        'token',
+        'create',
+        '--workspace',
+        'acme',
+        '--email',
+        'ada@example.com',
+        '--description',
+        'CLI',
+        '--json',
+      );
+      assert.equal(created.code, 0, created.stderr);
+      const token = JSON.parse(created.stdout);
+      assert.match(token.id, /^[0-9a-f-]{36}$/);
+      assert.match(token.value, /^weft_[0-9A-Za-z]{36}$/);
+      await weft('token', 'create', '--workspace', 'acme', '--email', 'ada@example.com');
+      await weft('token', 'create', '--workspace', 'acme', '--email', 'ada@example.com');
+      const fourth = await weft('token', 'create', '--workspace', 'acme', '--email', 'ada@example.com');
+      assert.equal(fourth.code, 1);
+      assert.match(fourth.stderr, /3 API tokens.*TOKEN_LIMIT_REACHED/);
+      const listed = await weft(
+        'token',
+        'list',
+        '--workspace',
+        'acme',
+        '--email',
+        'ada@example.com',
+        '--json',
+      );
+      const tokens = JSON.parse(listed.stdout).tokens;
+      assert.equal(tokens.length, 3);
+      assert.doesNotMatch(listed.stdout, /weft_[0-9A-Za-z]{36}/);
+      const deleted = await weft('token', 'delete', '--workspace', 'acme', '--id', token.id);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      const again = await weft('token', 'delete', '--workspace', 'acme', '--id', token.id);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /TOKEN_NOT_FOUND/);
+      assert.equal((await weft('token', 'delete', '--workspace', 'acme', '--id', 'nope')).code, 1);
+    });
+
     test('works against the same storage while the server runs', async () => {
       const server = spawnWeft(['serve'], { ...place.env, PORT: '0', WEFT_BASE_DOMAIN: 'weft.test' });
       try {

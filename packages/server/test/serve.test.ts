@@ -23,6 +23,13 @@ describe('first start', () => {
     assert.match(first.stdout(), /Weft is running at http:\/\/localhost:\d+/);
     assert.match(first.stdout(), /created workspace "demo"/);
     assert.match(first.stdout(), /Email: {5}admin@example\.com/);
+    const token = first.stdout().match(/API token: (weft_\S+)/)![1];
+    const tokens = await fetch(`${url}/api/tokens`, { headers: { authorization: `Token ${token}` } });
+    assert.equal(tokens.status, 200, 'the printed token works');
+    assert.match(
+      first.stdout(),
+      /curl -s http:\/\/localhost:\d+\/api\/commands -H 'Authorization: Token weft_/,
+    );
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0);
 
@@ -39,7 +46,7 @@ describe('first start', () => {
     await second.waitFor(/Weft is running/);
     second.child.kill('SIGINT');
     assert.equal(await second.exited, 0);
-    assert.doesNotMatch(second.stdout(), /Password|First start/);
+    assert.doesNotMatch(second.stdout(), /Password|First start|weft_/);
   });
 });
 
