@@ -1,9 +1,9 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from './auth/accounts/index.ts';
-import { createAuth } from './auth/index.ts';
+import { type Auth, createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import type { Config } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
@@ -20,6 +20,13 @@ import { homeRoutes } from './web/home-routes.ts';
 import { loginRoutes } from './web/login-routes.ts';
 import { tokenPages } from './web/token-pages.ts';
 import { createResolveWorkspace } from './workspaces/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The hooks a plugin needs to add workspace routes that require authentication. */
+    weft: { auth: Auth; resolveWorkspace: (request: FastifyRequest) => Promise<void> };
+  }
+}
 
 export interface AppDependencies {
   config: Config;
@@ -58,6 +65,7 @@ export async function createApp({
 
   const auth = createAuth({ config, storage, clock });
   const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
+  app.decorate('weft', { auth, resolveWorkspace });
 
   await app.register(healthRoutes({ storage }));
   await app.register(assetRoutes());

@@ -1,7 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
-import type { CredentialOwner } from '../storage/index.ts';
 import { authErrors } from './errors.ts';
 import type { Principal } from './principal.ts';
 import type { SessionsService } from './sessions/index.ts';
@@ -41,9 +40,13 @@ function checkNoCredentialInQuery(request: FastifyRequest) {
   }
 }
 
-function checkOwner(owner: CredentialOwner, request: FastifyRequest, invalid: () => Error) {
-  if (owner.workspace.id !== request.workspace.id) throw invalid();
-  if (!owner.user.active) throw authErrors.USER_DEACTIVATED('The user of this credential is deactivated.');
+function checkUser(
+  user: { workspaceId: string; active: boolean },
+  request: FastifyRequest,
+  invalid: () => Error,
+) {
+  if (user.workspaceId !== request.workspace.id) throw invalid();
+  if (!user.active) throw authErrors.USER_DEACTIVATED('The user of this credential is deactivated.');
 }
 
 /**
@@ -80,25 +83,30 @@ export function createAuthenticate({
     const found = await tokens.verifyToken(value);
     const invalid = () => authErrors.TOKEN_INVALID('The API token is not valid for this workspace.');
     if (!found) throw invalid();
-    checkOwner(found.owner, request, invalid);
-    const { user, workspace } = found.owner;
-    return { workspace, user, role: user.role, credential: { kind: 'token', id: found.token.id } };
+    checkUser(found.user, request, invalid);
+    const { user } = found;
+    return {
+      workspace: request.workspace,
+      user,
+      role: user.role,
+      credential: { kind: 'token', id: found.token.id },
+    };
   }
 
   async function fromCookie(request: FastifyRequest, secret: string): Promise<Principal> {
     const found = await sessions.verifySession(secret);
     const invalid = () => authErrors.SESSION_INVALID('The session has ended: log in again.');
     if (!found) throw invalid();
-    checkOwner(found.owner, request, invalid);
+    const { user, workspace } = found.owner;
+    checkUser(user, request, invalid);
     if (!isSafeMethod(request.method) && !isSameOrigin(request, publicUrl)) {
       throw authErrors.CSRF_REJECTED('This request was not made from this site.');
     }
-    const { user, workspace } = found.owner;
     return {
       workspace,
       user,
       role: user.role,
-      credential: { kind: 'session', id: found.session.id, session: found.session },
+      credential: { kind: 'session', id: found.session.id, session: found.session, user },
     };
   }
 

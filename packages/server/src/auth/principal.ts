@@ -1,11 +1,15 @@
-import type { Role, Session, Workspace, WorkspaceUser } from '../storage/index.ts';
+import type { Role, Session, TokenUser, Workspace, WorkspaceUser } from '../storage/index.ts';
 
 /** Who a request acts for, however it was authenticated. */
 export interface Principal {
   workspace: Workspace;
-  user: WorkspaceUser;
+  /** The workspace user: its `id` is the `fibery/id`; role and state as stored now. */
+  user: TokenUser;
   role: Role;
-  credential: { kind: 'token'; id: string } | { kind: 'session'; id: string; session: Session };
+  credential:
+    | { kind: 'token'; id: string }
+    /** A browser session also carries the user's name and email, for the pages. */
+    | { kind: 'session'; id: string; session: Session; user: WorkspaceUser };
 }
 
 declare module 'fastify' {

@@ -87,6 +87,16 @@ export interface Session {
   expiresAt: number;
 }
 
+/** What a token request needs of its user, read with the token in one statement. */
+export interface TokenUser {
+  id: string;
+  workspaceId: string;
+  accountId: string;
+  publicId: number;
+  role: Role;
+  active: boolean;
+}
+
 /** Who a credential acts for, read in the same lookup as the credential. */
 export interface CredentialOwner {
   user: WorkspaceUser;
@@ -108,7 +118,7 @@ export interface TokenRepository {
   deleteApiToken(workspaceUserId: string, tokenId: string): Promise<boolean>;
   /** Deletes a token of any user of the workspace (the CLI's `token delete`). */
   deleteWorkspaceApiToken(workspaceId: string, tokenId: string): Promise<boolean>;
-  findApiTokenBySecretHash(secretHash: string): Promise<{ token: ApiToken; owner: CredentialOwner } | null>;
+  findApiTokenBySecretHash(secretHash: string): Promise<{ token: ApiToken; user: TokenUser } | null>;
   touchApiToken(tokenId: string, at: number): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ export type {
   Role,
   Session,
   Storage,
+  TokenUser,
   Workspace,
   WorkspaceUser,
 } from './contract.ts';

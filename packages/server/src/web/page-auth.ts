@@ -22,6 +22,7 @@ export function createPageAuth(auth: Auth) {
   return async function pageAuth(request: FastifyRequest, reply: FastifyReply) {
     try {
       request.principal = await auth.authenticate(request);
+      if (request.principal.credential.kind !== 'session') return reply.redirect('/login', 303);
     } catch (error) {
       if (error instanceof WeftError && AUTH_CODES.has(error.code)) return reply.redirect('/login', 303);
       throw error;
@@ -40,8 +41,16 @@ export function checkFormCsrf(request: FastifyRequest) {
   }
 }
 
+/** The signed-in user of a page (pages accept only browser sessions). */
+export function pageUser(request: FastifyRequest) {
+  const { credential } = request.principal;
+  if (credential.kind !== 'session') throw new Error('pages are only served to browser sessions');
+  return credential.user;
+}
+
 export function pageContext(request: FastifyRequest): PageContext {
-  const { workspace, user, credential } = request.principal;
+  const { workspace, credential } = request.principal;
+  const user = pageUser(request);
   return {
     workspaceName: workspace.name,
     user: { name: user.name, role: user.role },

@@ -10,18 +10,33 @@ declare module 'fastify' {
   }
 }
 
+/** How long a found workspace is reused before it is read again. */
+const CACHE_MS = 10_000;
+
 /**
  * A hook for workspace routes: finds the workspace the Host names, or answers 404 WORKSPACE_NOT_FOUND
- * with its name.
+ * with its name. Found workspaces are cached briefly (slugs never change and workspaces are never
+ * deleted); a miss is never cached, so a workspace created by the CLI is served at once.
  */
 export function createResolveWorkspace({
   accounts,
   config,
+  clock = Date,
 }: {
   accounts: AccountsService;
   config: { baseDomain: string | undefined; defaultWorkspace: string };
+  clock?: { now(): number };
 }) {
+  const cache = new Map<string, { workspace: Workspace; until: number }>();
   return async function resolveWorkspace(request: FastifyRequest) {
-    request.workspace = await accounts.getWorkspace(workspaceSlugForHost(request.headers.host, config));
+    const slug = workspaceSlugForHost(request.headers.host, config);
+    const cached = cache.get(slug);
+    if (cached && cached.until > clock.now()) {
+      request.workspace = cached.workspace;
+      return;
+    }
+    request.workspace = await accounts.getWorkspace(slug);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(slug, { workspace: request.workspace, until: clock.now() + CACHE_MS });
   };
 }

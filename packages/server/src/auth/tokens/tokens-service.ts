@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../../security/secrets.ts';
-import type { ApiToken, CredentialOwner, Storage, Workspace, WorkspaceUser } from '../../storage/index.ts';
+import type { ApiToken, Storage, TokenUser, Workspace } from '../../storage/index.ts';
 import type { Clock } from '../accounts/index.ts';
 import { tokenErrors } from './errors.ts';
 import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
@@ -39,7 +39,7 @@ export function createTokensService({
 
     /** Resolves with the stored token and its secret `value`, which is never available again. */
     async createToken(
-      user: WorkspaceUser,
+      user: { id: string },
       description?: string | null,
     ): Promise<{ token: ApiToken; value: string }> {
       const value = mintToken();
@@ -62,9 +62,9 @@ export function createTokensService({
       return { token, value };
     },
 
-    listTokens: (user: WorkspaceUser) => storage.listApiTokens(user.id),
+    listTokens: (user: { id: string }) => storage.listApiTokens(user.id),
 
-    async deleteToken(user: WorkspaceUser, tokenId: string): Promise<void> {
+    async deleteToken(user: { id: string }, tokenId: string): Promise<void> {
       if (!(await storage.deleteApiToken(user.id, tokenId))) {
         throw tokenErrors.TOKEN_NOT_FOUND(`You have no API token with id ${tokenId}.`);
       }
@@ -80,8 +80,8 @@ export function createTokensService({
       }
     },
 
-    /** The token and its owner, or null for anything that is not a live token. */
-    async verifyToken(value: string): Promise<{ token: ApiToken; owner: CredentialOwner } | null> {
+    /** The token and its user, or null for anything that is not a live token. */
+    async verifyToken(value: string): Promise<{ token: ApiToken; user: TokenUser } | null> {
       if (!isWellFormedToken(value)) return null;
       const found = await storage.findApiTokenBySecretHash(sha256Hex(value));
       if (!found) return null;

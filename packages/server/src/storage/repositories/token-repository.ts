@@ -1,6 +1,5 @@
-import type { ApiToken, TokenRepository } from '../contract.ts';
+import type { ApiToken, Role, TokenRepository } from '../contract.ts';
 import type { SqlExecutor } from '../sql-driver.ts';
-import { OWNER_COLUMNS, OWNER_JOINS, type OwnerRow, toCredentialOwner } from './credential-owner.ts';
 
 interface TokenRow {
   id: string;
@@ -9,6 +8,14 @@ interface TokenRow {
   description: string | null;
   created_at: number;
   last_used_at: number | null;
+}
+
+interface TokenUserRow {
+  workspace_id: string;
+  account_id: string;
+  public_id: number;
+  role: Role;
+  active: boolean | number;
 }
 
 const TOKEN_COLUMNS = 'c.id, c.workspace_user_id, c.display, c.description, c.created_at, c.last_used_at';
@@ -75,11 +82,25 @@ export function createTokenRepository(db: SqlExecutor): TokenRepository {
     },
 
     async findApiTokenBySecretHash(secretHash) {
-      const [row] = await db.query<TokenRow & OwnerRow>(
-        `SELECT ${TOKEN_COLUMNS}, ${OWNER_COLUMNS} FROM api_tokens c ${OWNER_JOINS} WHERE c.secret_hash = $1`,
+      // The hot path of every token request: the token and its user's current role and state, two
+      // index searches. The workspace is the request's own (checked against workspace_id).
+      const [row] = await db.query<TokenRow & TokenUserRow>(
+        `SELECT ${TOKEN_COLUMNS}, u.workspace_id, u.account_id, u.public_id, u.role, u.active
+         FROM api_tokens c JOIN workspace_users u ON u.id = c.workspace_user_id WHERE c.secret_hash = $1`,
         [secretHash],
       );
-      return row ? { token: toToken(row), owner: toCredentialOwner(row) } : null;
+      if (!row) return null;
+      return {
+        token: toToken(row),
+        user: {
+          id: row.workspace_user_id,
+          workspaceId: row.workspace_id,
+          accountId: row.account_id,
+          publicId: row.public_id,
+          role: row.role,
+          active: Boolean(row.active),
+        },
+      };
     },
 
     async touchApiToken(tokenId, at) {
