@@ -158,6 +158,6 @@ describe('readiness', () => {
     assert.equal(ready.statusCode, 503);
     assertErrorBody(ready.body, 'NOT_READY');
     assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
-    await t.app.close();
+    await t.close();
   });
 });

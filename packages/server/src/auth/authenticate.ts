@@ -77,11 +77,13 @@ export function createAuthenticate({
     }
     const value = (match[2] ?? '').trim();
     if (!value) throw authErrors.AUTH_MALFORMED(`"${match[1]}" needs a token after it.`);
-    if (!isWellFormedToken(value)) {
-      throw authErrors.TOKEN_MALFORMED('This is not a Weft API token (wrong prefix, length or checksum).');
-    }
+    // verifyToken checks the format and checksum before any lookup; which failure it was is asked only
+    // on the failure path, so a valid token is checked once.
     const found = await tokens.verifyToken(value);
     const invalid = () => authErrors.TOKEN_INVALID('The API token is not valid for this workspace.');
+    if (!found && !isWellFormedToken(value)) {
+      throw authErrors.TOKEN_MALFORMED('This is not a Weft API token (wrong prefix, length or checksum).');
+    }
     if (!found) throw invalid();
     checkUser(found.user, request, invalid);
     const { user } = found;
@@ -97,13 +99,13 @@ export function createAuthenticate({
     const found = await sessions.verifySession(secret);
     const invalid = () => authErrors.SESSION_INVALID('The session has ended: log in again.');
     if (!found) throw invalid();
-    const { user, workspace } = found.owner;
+    const { user } = found.owner;
     checkUser(user, request, invalid);
     if (!isSafeMethod(request.method) && !isSameOrigin(request, publicUrl)) {
       throw authErrors.CSRF_REJECTED('This request was not made from this site.');
     }
     return {
-      workspace,
+      workspace: request.workspace,
       user,
       role: user.role,
       credential: { kind: 'session', id: found.session.id, session: found.session, user },

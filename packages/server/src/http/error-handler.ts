@@ -3,7 +3,7 @@ import FindMyWay from 'find-my-way';
 import { httpErrors, WeftError } from './errors.ts';
 
 /** Fastify's own error codes, as the client should see them. */
-const FASTIFY_CODES: Record<string, WeftError | ((error: FastifyError) => WeftError)> = {
+const FASTIFY_CODES: Record<string, WeftError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: httpErrors.BODY_TOO_LARGE('The request body is larger than the limit.'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: httpErrors.UNSUPPORTED_MEDIA_TYPE(
     'This Content-Type is not accepted here.',
@@ -16,7 +16,7 @@ const FASTIFY_CODES: Record<string, WeftError | ((error: FastifyError) => WeftEr
 function toWeftError(error: FastifyError): WeftError | null {
   if (error instanceof WeftError) return error;
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (known) return typeof known === 'function' ? known(error) : known;
+  if (known) return known;
   if (error.validation) return httpErrors.VALIDATION_FAILED(error.message);
   if (error instanceof SyntaxError && error.statusCode === 400)
     return httpErrors.INVALID_JSON('The body is not valid JSON.');

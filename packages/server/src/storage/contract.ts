@@ -97,10 +97,10 @@ export interface TokenUser {
   active: boolean;
 }
 
-/** Who a credential acts for, read in the same lookup as the credential. */
+/** Who a session acts for, read in the same lookup as the session. */
 export interface CredentialOwner {
   user: WorkspaceUser;
-  workspace: Workspace;
+  /** When the account's password last changed: a session older than that has ended. */
   passwordChangedAt: number | null;
 }
 

@@ -15,6 +15,5 @@ export { migrations } from './migrations/index.ts';
 export { describeDatabaseUrl, openStorage, StorageUnavailableError, sqlitePath } from './open-storage.ts';
 export { createPostgresDriver } from './postgres/postgres-driver.ts';
 export type { Dialect, SqlDriver, SqlExecutor } from './sql-driver.ts';
-export { isUniqueViolation } from './sql-driver.ts';
 export { createSqlStorage } from './sql-storage.ts';
 export { createSqliteDriver } from './sqlite/sqlite-driver.ts';

@@ -28,9 +28,3 @@ export interface SqlDriver extends SqlExecutor {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** An error from the database whose cause is a violated unique constraint. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

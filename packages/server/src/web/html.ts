@@ -15,7 +15,7 @@ export interface PageContext {
   workspaceName: string;
   /** The signed-in user, for the workspace menu; absent on the login page. */
   user?: { name: string; role: string };
-  /** The session's CSRF token, for the menu's log-out form. */
+  /** The session's CSRF token, for the menu's log-out form (with `user`). */
   csrfToken?: string;
 }
 

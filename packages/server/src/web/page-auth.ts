@@ -41,19 +41,23 @@ export function checkFormCsrf(request: FastifyRequest) {
   }
 }
 
-/** The signed-in user of a page (pages accept only browser sessions). */
-export function pageUser(request: FastifyRequest) {
+/** The browser session a page is served to (pageAuth lets no other credential through). */
+function sessionOf(request: FastifyRequest) {
   const { credential } = request.principal;
   if (credential.kind !== 'session') throw new Error('pages are only served to browser sessions');
-  return credential.user;
+  return credential;
 }
 
-export function pageContext(request: FastifyRequest): PageContext {
-  const { workspace, credential } = request.principal;
-  const user = pageUser(request);
+/** The signed-in user of a page. */
+export function pageUser(request: FastifyRequest) {
+  return sessionOf(request).user;
+}
+
+export function pageContext(request: FastifyRequest): PageContext & { csrfToken: string } {
+  const { user, session } = sessionOf(request);
   return {
-    workspaceName: workspace.name,
+    workspaceName: request.principal.workspace.name,
     user: { name: user.name, role: user.role },
-    ...(credential.kind === 'session' ? { csrfToken: credential.session.csrfToken } : {}),
+    csrfToken: session.csrfToken,
   };
 }

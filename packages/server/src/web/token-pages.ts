@@ -69,7 +69,7 @@ export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWork
 <p>Programs use an API token to call this workspace's API as you: <code>Authorization: Token &lt;token&gt;</code>.</p>
 ${notice}
 ${tokenTable(tokens)}
-${generateForm(context.csrfToken ?? '', tokens.length, auth.tokens.limit)}`;
+${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
     return reply
       .code(status)
       .header('cache-control', 'no-store')
@@ -120,7 +120,7 @@ ${generateForm(context.csrfToken ?? '', tokens.length, auth.tokens.limit)}`;
         const body = `<h1>Delete API token</h1>
 <p>Delete the token <strong>${escapeHtml(name)}</strong> (<code>${escapeHtml(token.display)}</code>)? Programs that use it will get 401 from their next request.</p>
 <form method="post" action="/settings/api-tokens/${token.id}/delete">
-<input type="hidden" name="_csrf" value="${escapeHtml(context.csrfToken ?? '')}">
+<input type="hidden" name="_csrf" value="${escapeHtml(context.csrfToken)}">
 <button type="submit" class="danger">Delete token</button>
 <a href="/settings/api-tokens">Cancel</a>
 </form>`;

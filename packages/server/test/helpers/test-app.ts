@@ -2,8 +2,8 @@
 
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
-import { type AccountsService, createAccountsService } from '../../src/auth/accounts/index.ts';
-import { createTokensService, type TokensService } from '../../src/auth/tokens/index.ts';
+import type { AccountsService } from '../../src/auth/accounts/index.ts';
+import type { TokensService } from '../../src/auth/tokens/index.ts';
 import { type Config, createConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import type { Storage } from '../../src/storage/index.ts';
@@ -44,8 +44,8 @@ export async function startTestApp(
   const app = await createApp({ config, storage: opened.storage, logger, clock });
   configure?.(app);
   await app.ready();
-  const accounts = createAccountsService({ storage: opened.storage, clock });
-  const tokens = createTokensService({ storage: opened.storage, clock, limit: config.tokenLimit });
+  // The app's own services, so a test acts through exactly what the routes use.
+  const { accounts, tokens } = app.weft.auth;
   return {
     app,
     storage: opened.storage,

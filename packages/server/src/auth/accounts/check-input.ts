@@ -8,6 +8,11 @@ const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@.]+(?:\.[^\s@.]+)+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Whether `value` (already trimmed) is at most `max` characters with no control characters. */
+export function isPrintableText(value: string, max: number): boolean {
+  return value.length <= max && !CONTROL.test(value);
+}
+
 export function checkEmail(email: string): string {
   const value = email.trim();
   if (value.length > 254 || !EMAIL_PATTERN.test(value)) {
@@ -18,7 +23,7 @@ export function checkEmail(email: string): string {
 
 export function checkUserName(name: string): string {
   const value = name.trim();
-  if (value.length === 0 || value.length > 200 || CONTROL.test(value)) {
+  if (value.length === 0 || !isPrintableText(value, 200)) {
     throw accountErrors.INVALID_NAME('A user name is 1-200 printable characters.');
   }
   return value;
@@ -26,7 +31,7 @@ export function checkUserName(name: string): string {
 
 export function checkWorkspaceName(name: string): string {
   const value = name.trim();
-  if (value.length === 0 || value.length > 200 || CONTROL.test(value)) {
+  if (value.length === 0 || !isPrintableText(value, 200)) {
     throw accountErrors.INVALID_WORKSPACE_NAME('A workspace name is 1-200 printable characters.');
   }
   return value;

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../../security/secrets.ts';
 import type { ApiToken, Storage, TokenUser, Workspace } from '../../storage/index.ts';
-import type { Clock } from '../accounts/index.ts';
+import { type Clock, isPrintableText } from '../accounts/index.ts';
 import { tokenErrors } from './errors.ts';
 import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
 
 /** `last_used_at` is written at most this often per token, so a busy token costs no write per request. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 function checkDescription(description: string | null | undefined): string | null {
   if (description === undefined || description === null) return null;
   const value = description.trim();
-  if (value.length > 200 || CONTROL.test(value)) {
+  if (!isPrintableText(value, 200)) {
     throw tokenErrors.INVALID_TOKEN_DESCRIPTION('A token description is at most 200 printable characters.');
   }
   return value === '' ? null : value;

@@ -2,7 +2,7 @@ import type { Account, AccountRepository, Role, Workspace, WorkspaceUser } from 
 import { normalizeEmail } from '../contract.ts';
 import type { SqlExecutor } from '../sql-driver.ts';
 
-export interface WorkspaceRow {
+interface WorkspaceRow {
   id: string;
   slug: string;
   name: string;
@@ -31,7 +31,7 @@ export interface UserRow {
   updated_at: number;
 }
 
-export const toWorkspace = (row: WorkspaceRow): Workspace => ({
+const toWorkspace = (row: WorkspaceRow): Workspace => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
