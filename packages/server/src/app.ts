@@ -66,6 +66,10 @@ export async function createApp({
   const auth = createAuth({ config, storage, clock });
   const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
   app.decorate('weft', { auth, resolveWorkspace });
+  // Declared up front so that setting them keeps one shape for every Request object (Fastify's
+  // advice: properties added later deoptimise the request path).
+  app.decorateRequest('workspace', null as unknown as FastifyRequest['workspace']);
+  app.decorateRequest('principal', null as unknown as FastifyRequest['principal']);
 
   await app.register(healthRoutes({ storage }));
   await app.register(assetRoutes());

@@ -139,6 +139,11 @@ export interface Storage extends Repositories {
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies pending migrations; resolves with the ids applied by this call. */
   migrate(): Promise<string[]>;
+  /**
+   * Changes whenever anything is written, by this process or another; null where the database offers
+   * no cheap signal (PostgreSQL), and then nothing may be cached.
+   */
+  dataVersion(): string | null;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -17,3 +17,4 @@ export { createPostgresDriver } from './postgres/postgres-driver.ts';
 export type { Dialect, SqlDriver, SqlExecutor } from './sql-driver.ts';
 export { createSqlStorage } from './sql-storage.ts';
 export { createSqliteDriver } from './sqlite/sqlite-driver.ts';
+export { createVersionedCache, type VersionedCache } from './versioned-cache.ts';

@@ -24,6 +24,12 @@ export interface SqlDriver extends SqlExecutor {
    * cannot race another process; other statements of this process wait until it ends.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A value that changes whenever anything is written to the database, by this process or any other,
+   * cheap enough to read on every request; null where the database offers no such signal
+   * (PostgreSQL). Caches of database rows are exact while it stays the same.
+   */
+  dataVersion(): string | null;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -17,6 +17,7 @@ export function createSqlStorage(driver: SqlDriver, clock: { now(): number } = D
     dialect: driver.dialect,
     transaction: (work) => driver.transaction((tx) => work(createRepositories(tx))),
     migrate: () => runMigrations(driver, migrations, clock.now()),
+    dataVersion: () => driver.dataVersion(),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

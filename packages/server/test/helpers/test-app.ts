@@ -36,7 +36,12 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const opened = await openTestStorage(backend);
-  const config = createConfig(overrides);
+  // The config names the place the storage really lives in, as a server started on it would.
+  const config = createConfig({
+    dataDir: opened.place.dataDir,
+    databaseUrl: opened.place.databaseUrl,
+    ...overrides,
+  });
   const logs: string[] = [];
   const logger = captureLogs
     ? createLogger('info', { write: (line: string) => void logs.push(line) })

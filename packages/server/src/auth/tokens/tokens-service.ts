@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../../security/secrets.ts';
 import type { ApiToken, Storage, TokenUser, Workspace } from '../../storage/index.ts';
+import { createVersionedCache } from '../../storage/index.ts';
 import { type Clock, isPrintableText } from '../accounts/index.ts';
 import { tokenErrors } from './errors.ts';
 import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
@@ -19,8 +20,9 @@ function checkDescription(description: string | null | undefined): string | null
 
 /**
  * API tokens: minted random, shown once, stored as SHA-256 only. Verifying one costs a format and
- * checksum check, one SHA-256 and one indexed lookup, and no cache, so a deletion applies to the very
- * next request.
+ * checksum check, one SHA-256, and one indexed lookup unless nothing was written to the database since
+ * it was last verified (a cache exact by `dataVersion`), so a deletion, a role change or a
+ * deactivation, by this process or another, applies to the very next request.
  */
 export function createTokensService({
   storage,
@@ -31,6 +33,7 @@ export function createTokensService({
   clock: Clock;
   limit: number;
 }) {
+  const verified = createVersionedCache<{ token: ApiToken; user: TokenUser }>();
   return {
     limit,
 
@@ -77,11 +80,21 @@ export function createTokensService({
       }
     },
 
-    /** The token and its user, or null for anything that is not a live token. */
+    /**
+     * The token and its user, or null for anything that is not a live token. A token verified since
+     * the last write to the database (by anyone) is served from memory; otherwise one indexed lookup.
+     */
     async verifyToken(value: string): Promise<{ token: ApiToken; user: TokenUser } | null> {
       if (!isWellFormedToken(value)) return null;
-      const found = await storage.findApiTokenBySecretHash(sha256Hex(value));
-      if (!found) return null;
+      const secretHash = sha256Hex(value);
+      const version = storage.dataVersion();
+      let found = verified.get(version, secretHash);
+      if (!found) {
+        const read = await storage.findApiTokenBySecretHash(secretHash);
+        if (!read) return null;
+        verified.set(version, secretHash, read);
+        found = read;
+      }
       const now = clock.now();
       if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_PRECISION_MS) {
         found.token.lastUsedAt = now;

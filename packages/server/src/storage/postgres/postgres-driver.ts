@@ -60,6 +60,8 @@ export function createPostgresDriver(
         client.release(broken);
       }
     },
+    // No cheap cross-instance change signal: callers read the rows they need on every request.
+    dataVersion: () => null,
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -8,6 +8,9 @@ import type { SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
  * better-sqlite3 is synchronous, but a transaction's work is async (it awaits the caller's code), so
  * statements of other requests could otherwise slip into it. A promise queue serialises them: while a
  * transaction runs, statements outside it wait.
+ *
+ * `dataVersion` pairs SQLite's `PRAGMA data_version`, which changes when another connection (the CLI,
+ * another process) commits, with a count of this connection's own writes, which it does not see.
  */
 export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = {}): SqlDriver {
   const db = new Database(filename, { timeout: busyTimeoutMs });
@@ -17,6 +20,8 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
 
   const statements = new Map<string, { statement: Database.Statement; order: number[] }>();
   let queue: Promise<unknown> = Promise.resolve();
+  const readDataVersion = db.prepare('PRAGMA data_version').pluck();
+  let ownWrites = 0;
 
   function prepare(sql: string) {
     let cached = statements.get(sql);
@@ -49,9 +54,12 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
       const { statement, order } = prepare(sql);
-      return statement.run(...bind(order, params)).changes;
+      const { changes } = statement.run(...bind(order, params));
+      if (changes > 0) ownWrites++;
+      return changes;
     },
     async exec(sql: string) {
+      ownWrites++;
       db.exec(sql);
     },
   };
@@ -79,6 +87,9 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
           throw error;
         }
       }),
+    // Read outside the queue on purpose: a write in progress has already counted itself, so the
+    // version can only move early, never late.
+    dataVersion: () => (db.open ? `${readDataVersion.get()}:${ownWrites}` : null),
     ping: () => enqueue(async () => void db.prepare('SELECT 1').get()),
     close: () =>
       enqueue(async () => {
