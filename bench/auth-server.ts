@@ -1,6 +1,8 @@
 // The server side of bench/auth.bench.ts: a real Weft app on SQLite with one user and one token, plus
-// two routes that differ only in authentication. Prints one JSON line: { url, token }.
+// pairs of routes that differ only in authentication. Prints one JSON line: { url, token }.
 import { createApp } from '../packages/server/src/app.ts';
+import { formatToken } from '../packages/server/src/auth/tokens/index.ts';
+import { tokenSchema } from '../packages/server/src/auth/tokens/token-routes.ts';
 import { createConfig } from '../packages/server/src/config/index.ts';
 import { createLogger } from '../packages/server/src/http/logger.ts';
 import { openStorage } from '../packages/server/src/storage/index.ts';
@@ -17,9 +19,16 @@ const { user } = await auth.accounts.createUser({
 });
 const { value } = await auth.tokens.createToken(user);
 
+// A no-op route, the strictest baseline: all that differs is authentication.
 const reply = { ok: true };
 app.get('/bench/open', async () => reply);
 app.get('/bench/authed', { onRequest: [resolveWorkspace, auth.requireAuth] }, async () => reply);
+// `GET /api/tokens` itself against the same handler (same user, same query) with no authentication.
+app.get(
+  '/bench/tokens-open',
+  { schema: { response: { 200: { type: 'array', items: tokenSchema } } } },
+  async () => (await auth.tokens.listTokens(user)).map(formatToken),
+);
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ url, token: value })}\n`);
 process.on('SIGTERM', async () => {

@@ -1,7 +1,7 @@
 /**
  * Authenticated-request throughput against the same route without authentication, side by side:
  * alternating rounds of autocannon against a Weft server in its own process, medians reported.
- * Target: ratio ≥ 0.85.
+ * Two pairs: a no-op route (the strictest baseline) and `GET /api/tokens` itself. Target ≥ 0.85.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 16;
 
-const median = (values: number[]) => {
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -27,6 +27,30 @@ async function load(url: string, headers: Record<string, string>) {
   return result.requests.average;
 }
 
+/** Alternating rounds of `baseline` and `measured`; prints each round and the medians. */
+async function compare(name: string, baseline: () => Promise<number>, measured: () => Promise<number>) {
+  await baseline(); // warm-up
+  await measured();
+  const rounds: { baseline: number; measured: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate the order, so neither side always runs on a warmer or cooler machine.
+    const [first, second] = i % 2 === 0 ? [baseline, measured] : [measured, baseline];
+    const a = await first();
+    const b = await second();
+    const round = i % 2 === 0 ? { baseline: a, measured: b } : { baseline: b, measured: a };
+    rounds.push(round);
+    console.log(
+      `  round ${i + 1}: without auth ${round.baseline.toFixed(0)} req/s, with token ${round.measured.toFixed(0)} req/s, ratio ${(round.measured / round.baseline).toFixed(3)}`,
+    );
+  }
+  const ratio = median(rounds.map((r) => r.measured / r.baseline));
+  console.log(
+    `${name}: median without auth ${median(rounds.map((r) => r.baseline)).toFixed(0)} req/s, ` +
+      `with token ${median(rounds.map((r) => r.measured)).toFixed(0)} req/s; median ratio ${ratio.toFixed(3)} (target ≥ 0.85) ${ratio >= 0.85 ? 'MET' : 'NOT MET'}`,
+  );
+  return ratio;
+}
+
 export async function runAuthBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   const server = spawn(process.execPath, [new URL('./auth-server.ts', import.meta.url).pathname], {
@@ -34,38 +58,22 @@ export async function runAuthBench() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const [line] = await createInterface({ input: server.stdout! })
-      [Symbol.asyncIterator]()
-      .next()
-      .then((r) => [r.value as string]);
-    const { url, token } = JSON.parse(line!);
-    const open = `${url}/bench/open`;
-    const authed = `${url}/bench/authed`;
-    await load(open, {}); // warm-up
-    await load(authed, { authorization: `Token ${token}` });
-    const rounds: { open: number; authed: number }[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      // Alternate the order, so neither side always runs on a warmer or cooler machine.
-      const first = i % 2 === 0 ? 'open' : 'authed';
-      const result: Record<string, number> = {};
-      for (const side of first === 'open' ? ['open', 'authed'] : ['authed', 'open']) {
-        result[side] = await load(
-          side === 'open' ? open : authed,
-          side === 'open' ? {} : { authorization: `Token ${token}` },
-        );
-      }
-      rounds.push({ open: result.open!, authed: result.authed! });
-      console.log(
-        `  round ${i + 1}: without auth ${result.open!.toFixed(0)} req/s, with token ${result.authed!.toFixed(0)} req/s, ratio ${(result.authed! / result.open!).toFixed(3)}`,
-      );
-    }
-    const ratios = rounds.map((r) => r.authed / r.open);
-    const ratio = median(ratios);
-    console.log(
-      `auth: median throughput without auth ${median(rounds.map((r) => r.open)).toFixed(0)} req/s, ` +
-        `with token ${median(rounds.map((r) => r.authed)).toFixed(0)} req/s; median ratio ${ratio.toFixed(3)} (target ≥ 0.85) ${ratio >= 0.85 ? 'MET' : 'NOT MET'}`,
+    const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();
+    const { url, token } = JSON.parse(first.value as string);
+    const withToken = { authorization: `Token ${token}` };
+    console.log('No-op route, authentication being all that differs:');
+    const noop = await compare(
+      'auth (no-op route)',
+      () => load(`${url}/bench/open`, {}),
+      () => load(`${url}/bench/authed`, withToken),
     );
-    return { ratio };
+    console.log('GET /api/tokens against the same handler without authentication:');
+    const tokens = await compare(
+      'auth (GET /api/tokens)',
+      () => load(`${url}/bench/tokens-open`, {}),
+      () => load(`${url}/api/tokens`, withToken),
+    );
+    return { noop, tokens };
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.on('exit', resolve));

@@ -19,12 +19,12 @@ import { assetRoutes } from './web/asset-routes.ts';
 import { homeRoutes } from './web/home-routes.ts';
 import { loginRoutes } from './web/login-routes.ts';
 import { tokenPages } from './web/token-pages.ts';
-import { createResolveWorkspace } from './workspaces/index.ts';
+import { createResolveWorkspace, type ResolveWorkspace } from './workspaces/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The hooks a plugin needs to add workspace routes that require authentication. */
-    weft: { auth: Auth; resolveWorkspace: (request: FastifyRequest) => Promise<void> };
+    weft: { auth: Auth; resolveWorkspace: ResolveWorkspace };
   }
 }
 

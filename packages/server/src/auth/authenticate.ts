@@ -4,7 +4,7 @@ import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
 import { authErrors } from './errors.ts';
 import type { Principal } from './principal.ts';
 import type { SessionsService } from './sessions/index.ts';
-import { isWellFormedToken, type TokensService } from './tokens/index.ts';
+import { isWellFormedToken, type TokensService, type VerifiedToken } from './tokens/index.ts';
 
 /** Query parameters that carry credentials in other APIs; Weft refuses them rather than ignore them. */
 const CREDENTIAL_PARAMS = new Set([
@@ -55,6 +55,8 @@ function checkUser(
  * state-changing request must then come from this site. The principal carries the user's role as
  * stored now, so role changes and deactivations apply on the next request.
  */
+const invalidToken = () => authErrors.TOKEN_INVALID('The API token is not valid for this workspace.');
+
 export function createAuthenticate({
   tokens,
   sessions,
@@ -66,7 +68,18 @@ export function createAuthenticate({
   cookies: CookieNames;
   publicUrl: string;
 }) {
-  async function fromAuthorization(request: FastifyRequest, header: string): Promise<Principal> {
+  function tokenPrincipal(request: FastifyRequest, found: VerifiedToken): Principal {
+    checkUser(found.user, request, invalidToken);
+    return {
+      workspace: request.workspace,
+      user: found.user,
+      role: found.user.role,
+      credential: { kind: 'token', id: found.token.id },
+    };
+  }
+
+  /** Synchronous when the token was verified since the last write (the common case), else a promise. */
+  function fromAuthorization(request: FastifyRequest, header: string): Principal | Promise<Principal> {
     const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(header);
     if (!match) throw authErrors.AUTH_MALFORMED('The Authorization header must be "Token <token>".');
     const scheme = match[1]!.toLowerCase();
@@ -77,22 +90,16 @@ export function createAuthenticate({
     }
     const value = (match[2] ?? '').trim();
     if (!value) throw authErrors.AUTH_MALFORMED(`"${match[1]}" needs a token after it.`);
-    // verifyToken checks the format and checksum before any lookup; which failure it was is asked only
-    // on the failure path, so a valid token is checked once.
-    const found = await tokens.verifyToken(value);
-    const invalid = () => authErrors.TOKEN_INVALID('The API token is not valid for this workspace.');
-    if (!found && !isWellFormedToken(value)) {
-      throw authErrors.TOKEN_MALFORMED('This is not a Weft API token (wrong prefix, length or checksum).');
-    }
-    if (!found) throw invalid();
-    checkUser(found.user, request, invalid);
-    const { user } = found;
-    return {
-      workspace: request.workspace,
-      user,
-      role: user.role,
-      credential: { kind: 'token', id: found.token.id },
-    };
+    const cached = tokens.verifyCachedToken(value);
+    if (cached) return tokenPrincipal(request, cached);
+    return tokens.verifyToken(value).then((found) => {
+      // Which failure it was is asked only on the failure path, so a valid token is checked once.
+      if (!found && !isWellFormedToken(value)) {
+        throw authErrors.TOKEN_MALFORMED('This is not a Weft API token (wrong prefix, length or checksum).');
+      }
+      if (!found) throw invalidToken();
+      return tokenPrincipal(request, found);
+    });
   }
 
   async function fromCookie(request: FastifyRequest, secret: string): Promise<Principal> {
@@ -112,8 +119,11 @@ export function createAuthenticate({
     };
   }
 
-  /** Resolves the request's principal or throws the authentication error to answer with. */
-  return async function authenticate(request: FastifyRequest): Promise<Principal> {
+  /**
+   * The request's principal, or throws the authentication error to answer with. Synchronous when no
+   * storage read is needed, so that the common case costs no promise; `await` it either way.
+   */
+  return function authenticate(request: FastifyRequest): Principal | Promise<Principal> {
     checkNoCredentialInQuery(request);
     const count = countHeader(request, 'authorization');
     if (count > 1) throw authErrors.AUTH_HEADER_DUPLICATED('Send one Authorization header, not several.');

@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 import { type Clock, createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
+import type { Principal } from './principal.ts';
 import { createLoginThrottle, createSessionsService } from './sessions/index.ts';
 import { createTokensService } from './tokens/index.ts';
 
@@ -28,9 +29,25 @@ export function createAuth({ config, storage, clock }: { config: Config; storage
   });
   const cookies = cookieNames(config.publicUrl);
   const authenticate = createAuthenticate({ tokens, sessions, cookies, publicUrl: config.publicUrl });
-  /** Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution. */
-  async function requireAuth(request: FastifyRequest) {
-    request.principal = await authenticate(request);
+  /**
+   * Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution.
+   * Callback-style, so that a token verified since the last write passes without a promise.
+   */
+  function requireAuth(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
+    let result: Principal | Promise<Principal>;
+    try {
+      result = authenticate(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!(result instanceof Promise)) {
+      request.principal = result;
+      return done();
+    }
+    result.then((principal) => {
+      request.principal = principal;
+      done();
+    }, done);
   }
   return { accounts, tokens, sessions, cookies, authenticate, requireAuth, config };
 }

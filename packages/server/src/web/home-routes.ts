@@ -1,16 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth/index.ts';
+import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { escapeHtml, renderPage } from './html.ts';
 import { createPageAuth, pageContext, pageUser } from './page-auth.ts';
 
 /** The workspace home page, for signed-in users; others are sent to the login page. */
-export function homeRoutes({
-  auth,
-  resolveWorkspace,
-}: {
-  auth: Auth;
-  resolveWorkspace: (request: FastifyRequest) => Promise<void>;
-}) {
+export function homeRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
   const pageAuth = createPageAuth(auth);
   return async (app: FastifyInstance) => {
     app.get(

@@ -3,10 +3,9 @@ import type { Auth } from '../auth/index.ts';
 import { isCsrfTokenValid, isSameOrigin } from '../http/csrf.ts';
 import { WeftError } from '../http/errors.ts';
 import { randomBase62 } from '../security/random-string.ts';
+import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { escapeHtml, renderPage } from './html.ts';
 import { checkFormCsrf, createPageAuth } from './page-auth.ts';
-
-type Hook = (request: FastifyRequest) => Promise<void>;
 
 function loginPage(workspaceName: string, csrf: string, { email = '', error = '' } = {}) {
   const body = `<h1>Log in to ${escapeHtml(workspaceName)}</h1>
@@ -26,7 +25,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
  * `GET /login`, `POST /login` and `POST /logout`. The login form is protected against login CSRF by
  * the same-origin check and a double-submit token (a random cookie repeated in the form).
  */
-export function loginRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: Hook }) {
+export function loginRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
   const { cookies } = auth;
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: cookies.secure };
   const pageAuth = createPageAuth(auth);

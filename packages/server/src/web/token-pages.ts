@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
 import { WeftError } from '../http/errors.ts';
 import type { ApiToken } from '../storage/index.ts';
+import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { escapeHtml, renderPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
-
-type Hook = (request: FastifyRequest) => Promise<void>;
 
 const date = (ms: number | null) =>
   ms === null
@@ -58,7 +57,7 @@ function newTokenNotice(value: string): string {
 }
 
 /** The "API Tokens" page of the workspace menu: list, generate (shown once) and delete with a confirmation. */
-export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: Hook }) {
+export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
   const pageAuth = createPageAuth(auth);
   const onRequest = [resolveWorkspace, pageAuth];
 

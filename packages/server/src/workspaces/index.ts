@@ -1,2 +1,2 @@
-export { createResolveWorkspace } from './resolve-workspace.ts';
+export { createResolveWorkspace, type ResolveWorkspace } from './resolve-workspace.ts';
 export { workspaceSlugForHost } from './workspace-slug-for-host.ts';

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../auth/accounts/index.ts';
 import type { Workspace } from '../storage/index.ts';
 import { workspaceSlugForHost } from './workspace-slug-for-host.ts';
@@ -28,15 +28,25 @@ export function createResolveWorkspace({
   clock?: { now(): number };
 }) {
   const cache = new Map<string, { workspace: Workspace; until: number }>();
-  return async function resolveWorkspace(request: FastifyRequest) {
+  /** Callback-style, so that a cached workspace costs no promise. */
+  return function resolveWorkspace(
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    done: (error?: Error) => void,
+  ) {
     const slug = workspaceSlugForHost(request.headers.host, config);
     const cached = cache.get(slug);
     if (cached && cached.until > clock.now()) {
       request.workspace = cached.workspace;
-      return;
+      return done();
     }
-    request.workspace = await accounts.getWorkspace(slug);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(slug, { workspace: request.workspace, until: clock.now() + CACHE_MS });
+    accounts.getWorkspace(slug).then((workspace) => {
+      request.workspace = workspace;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(slug, { workspace, until: clock.now() + CACHE_MS });
+      done();
+    }, done);
   };
 }
+
+export type ResolveWorkspace = ReturnType<typeof createResolveWorkspace>;

@@ -5,4 +5,5 @@ export {
   formatToken,
   LAST_USED_PRECISION_MS,
   type TokensService,
+  type VerifiedToken,
 } from './tokens-service.ts';

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ResolveWorkspace } from '../../workspaces/index.ts';
 import type { Auth } from '../index.ts';
 import { formatToken } from './tokens-service.ts';
 
-const tokenSchema = {
+/** A token as the API shows it (exported for benchmarks that compare against this route). */
+export const tokenSchema = {
   type: 'object',
   properties: {
     id: { type: 'string', format: 'uuid' },
@@ -29,13 +31,7 @@ const security: Record<string, string[]>[] = [{ token: [] }, { session: [] }];
  * `/api/tokens`: the caller's own API tokens, for a browser session or an existing token, as
  * Fibery's API documents it.
  */
-export function tokenRoutes({
-  auth,
-  resolveWorkspace,
-}: {
-  auth: Auth;
-  resolveWorkspace: (r: FastifyRequest) => Promise<void>;
-}) {
+export function tokenRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
   const onRequest = [resolveWorkspace, auth.requireAuth];
   return async (app: FastifyInstance) => {
     app.get(

@@ -6,6 +6,11 @@ import { type Clock, isPrintableText } from '../accounts/index.ts';
 import { tokenErrors } from './errors.ts';
 import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
 
+export interface VerifiedToken {
+  token: ApiToken;
+  user: TokenUser;
+}
+
 /** `last_used_at` is written at most this often per token, so a busy token costs no write per request. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
@@ -33,7 +38,19 @@ export function createTokensService({
   clock: Clock;
   limit: number;
 }) {
-  const verified = createVersionedCache<{ token: ApiToken; user: TokenUser }>();
+  const verified = createVersionedCache<VerifiedToken>();
+
+  /** Records the use in `last_used_at`, at most once a minute, off the request's path. */
+  function noteUse(found: VerifiedToken): VerifiedToken {
+    const now = clock.now();
+    if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_PRECISION_MS) {
+      found.token.lastUsedAt = now;
+      // A failed bookkeeping write must not fail the request.
+      storage.touchApiToken(found.token.id, now).catch(() => {});
+    }
+    return found;
+  }
+
   return {
     limit,
 
@@ -81,27 +98,27 @@ export function createTokensService({
     },
 
     /**
-     * The token and its user, or null for anything that is not a live token. A token verified since
-     * the last write to the database (by anyone) is served from memory; otherwise one indexed lookup.
+     * The token and its user when it was verified since the last write to the database (by anyone),
+     * synchronously; undefined when only `verifyToken` can tell.
      */
-    async verifyToken(value: string): Promise<{ token: ApiToken; user: TokenUser } | null> {
-      if (!isWellFormedToken(value)) return null;
+    verifyCachedToken(value: string): VerifiedToken | undefined {
+      const found = verified.get(storage.dataVersion(), sha256Hex(value));
+      return found && noteUse(found);
+    },
+
+    /** The token and its user, or null for anything that is not a live token: one indexed lookup at most. */
+    async verifyToken(value: string): Promise<VerifiedToken | null> {
       const secretHash = sha256Hex(value);
       const version = storage.dataVersion();
-      let found = verified.get(version, secretHash);
-      if (!found) {
-        const read = await storage.findApiTokenBySecretHash(secretHash);
-        if (!read) return null;
-        verified.set(version, secretHash, read);
-        found = read;
-      }
-      const now = clock.now();
-      if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_PRECISION_MS) {
-        found.token.lastUsedAt = now;
-        // Off the request's path: a failed bookkeeping write must not fail the request.
-        storage.touchApiToken(found.token.id, now).catch(() => {});
-      }
-      return found;
+      // Only well-formed tokens are ever cached (a malformed value cannot hash to one of their keys),
+      // so the format and checksum are checked where they matter: before any storage lookup.
+      const cached = verified.get(version, secretHash);
+      if (cached) return noteUse(cached);
+      if (!isWellFormedToken(value)) return null;
+      const read = await storage.findApiTokenBySecretHash(secretHash);
+      if (!read) return null;
+      verified.set(version, secretHash, read);
+      return noteUse(read);
     },
   };
 }
