@@ -4,6 +4,7 @@
  * out of date.
  */
 import { readFileSync } from 'node:fs';
+import { COMMAND_ERRORS } from '../packages/server/src/commands/index.ts';
 import { configSchema } from '../packages/server/src/config/index.ts';
 import { errorCatalogues } from '../packages/server/src/errors.ts';
 import { listErrorFactories } from '../packages/server/src/http/errors.ts';
@@ -55,6 +56,17 @@ export function renderErrorsDoc(): string {
       lines.push(`| \`${factory.code}\` | ${factory.status} | ${cell(factory.doc)} |`);
     }
   }
+  lines.push(
+    '',
+    '## Command errors',
+    '',
+    'Inside `/api/commands` a failed command answers HTTP 200 with',
+    '`{"success": false, "result": {"name", "message", "data"}}`, as Fibery does. The names:',
+    '',
+    '| Name | Meaning |',
+    '| --- | --- |',
+  );
+  for (const [name, doc] of Object.entries(COMMAND_ERRORS)) lines.push(`| \`${name}\` | ${cell(doc)} |`);
   return `${lines.join('\n')}\n`;
 }
 

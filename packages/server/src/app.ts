@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
+import { commandRoutes } from './commands/index.ts';
 import type { Config } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -74,6 +75,18 @@ export async function createApp({
   await app.register(healthRoutes({ storage }));
   await app.register(assetRoutes());
   await app.register(tokenRoutes({ auth, resolveWorkspace }));
+  await app.register(
+    commandRoutes({
+      auth,
+      resolveWorkspace,
+      storage,
+      limits: {
+        defaultLimit: config.queryDefaultLimit,
+        maxLimit: config.queryMaxLimit,
+        maxCommands: config.maxCommandsPerRequest,
+      },
+    }),
+  );
   await app.register(loginRoutes({ auth, resolveWorkspace }));
   await app.register(homeRoutes({ auth, resolveWorkspace }));
   await app.register(tokenPages({ auth, resolveWorkspace }));

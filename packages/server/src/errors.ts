@@ -3,6 +3,14 @@ import { accountErrors } from './auth/accounts/index.ts';
 import { authErrors } from './auth/index.ts';
 import { sessionErrors } from './auth/sessions/index.ts';
 import { tokenErrors } from './auth/tokens/index.ts';
+import { commandHttpErrors } from './commands/index.ts';
 import { httpErrors } from './http/errors.ts';
 
-export const errorCatalogues = [httpErrors, accountErrors, authErrors, tokenErrors, sessionErrors] as const;
+export const errorCatalogues = [
+  httpErrors,
+  accountErrors,
+  authErrors,
+  tokenErrors,
+  sessionErrors,
+  commandHttpErrors,
+] as const;

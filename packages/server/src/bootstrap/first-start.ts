@@ -88,7 +88,7 @@ export function formatBanner(url: string, firstStart: FirstStart | null): string
       '',
       'List your API tokens:',
       `  curl -s ${url}/api/tokens -H 'Authorization: Token ${firstStart.token}'`,
-      "Fibery's example query, who am I? (it answers once /api/commands is implemented):",
+      "Fibery's example query (who am I?):",
       `  curl -s ${url}/api/commands -H 'Authorization: Token ${firstStart.token}' -H 'Content-Type: application/json' \\`,
       `    -d '${JSON.stringify({ command: 'fibery.entity/query', args: { query: EXAMPLE_QUERY } })}'`,
     );

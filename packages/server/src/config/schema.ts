@@ -138,6 +138,27 @@ export const configSchema = {
     parse: parseInteger(60, 31_536_000),
     default: 2_592_000,
   }),
+  queryDefaultLimit: option({
+    env: 'WEFT_QUERY_DEFAULT_LIMIT',
+    flag: 'query-default-limit',
+    doc: 'Rows a `fibery.entity/query` returns when it gives no `q/limit`.',
+    parse: parseInteger(1, 1_000_000),
+    default: 100,
+  }),
+  queryMaxLimit: option({
+    env: 'WEFT_QUERY_MAX_LIMIT',
+    flag: 'query-max-limit',
+    doc: 'Largest `q/limit` accepted (`q/no-limit` is allowed too); Fibery documents pages of 1000 (+1).',
+    parse: parseInteger(1, 1_000_000),
+    default: 10_000,
+  }),
+  maxCommandsPerRequest: option({
+    env: 'WEFT_MAX_COMMANDS_PER_REQUEST',
+    flag: 'max-commands-per-request',
+    doc: 'Most commands one `/api/commands` request may carry (an array, or a `fibery.command/batch`).',
+    parse: parseInteger(1, 100_000),
+    default: 1000,
+  }),
   shutdownTimeoutMs: option({
     env: 'WEFT_SHUTDOWN_TIMEOUT_MS',
     flag: 'shutdown-timeout-ms',

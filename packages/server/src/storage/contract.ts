@@ -2,7 +2,7 @@
  * The storage contract: everything the features persist, as plain records. Implemented once over
  * `SqlDriver` (SQLite and PostgreSQL); the contract tests run against both.
  */
-import type { Dialect } from './sql-driver.ts';
+import type { Dialect, SqlValue } from './sql-driver.ts';
 
 export const ROLES = ['admin', 'member', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -131,7 +131,15 @@ export interface SessionRepository {
   deleteExpiredSessions(now: number, idleSince: number): Promise<number>;
 }
 
-export type Repositories = AccountRepository & TokenRepository & SessionRepository;
+export interface QueryRepository {
+  /**
+   * Rows of a statement built by the query compiler. Its text comes only from the compiler's type
+   * model; every value is in `params`.
+   */
+  queryRows(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
+}
+
+export type Repositories = AccountRepository & TokenRepository & SessionRepository & QueryRepository;
 
 export interface Storage extends Repositories {
   readonly dialect: Dialect;

@@ -14,7 +14,7 @@ export { normalizeEmail, ROLES } from './contract.ts';
 export { migrations } from './migrations/index.ts';
 export { describeDatabaseUrl, openStorage, StorageUnavailableError, sqlitePath } from './open-storage.ts';
 export { createPostgresDriver } from './postgres/postgres-driver.ts';
-export type { Dialect, SqlDriver, SqlExecutor } from './sql-driver.ts';
+export type { Dialect, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
 export { createSqlStorage } from './sql-storage.ts';
 export { createSqliteDriver } from './sqlite/sqlite-driver.ts';
 export { createVersionedCache, type VersionedCache } from './versioned-cache.ts';

@@ -7,7 +7,12 @@ import { createTokenRepository } from './repositories/token-repository.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
 function createRepositories(db: SqlExecutor): Repositories {
-  return { ...createAccountRepository(db), ...createTokenRepository(db), ...createSessionRepository(db) };
+  return {
+    ...createAccountRepository(db),
+    ...createTokenRepository(db),
+    ...createSessionRepository(db),
+    queryRows: (sql, params) => db.query(sql, params),
+  };
 }
 
 /** The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. */

@@ -1,0 +1,43 @@
+/**
+ * A failed command, as Fibery reports it inside the 200 response of `/api/commands`:
+ * `{"success": false, "result": {"name", "message", "data"}}`. `name` is stable (Fibery's style,
+ * `entity.error/schema-type-not-found`); the message is for people.
+ */
+export class CommandError extends Error {
+  readonly errorName: string;
+  readonly data: Record<string, unknown>;
+
+  constructor(errorName: string, message: string, data: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'CommandError';
+    this.errorName = errorName;
+    this.data = data;
+  }
+}
+
+/** Every command error name, with a one-line doc: the catalogue for docs/errors.md. */
+export const COMMAND_ERRORS = {
+  'command.error/unknown-command': 'The command name is not one this server implements.',
+  'command.error/invalid-command':
+    'The command object is malformed: `command` must be a string, `args` an object.',
+  'command.error/internal': 'An unexpected failure; the server log has the detail under the request id.',
+  'command.error/forbidden': 'The caller’s role lacks the privilege the command needs; the message names it.',
+  'entity.error/invalid-query': 'The query is malformed; the message says which clause and why.',
+  'entity.error/query-too-deep': 'The query nests deeper than the server accepts (64 levels).',
+  'entity.error/schema-type-not-found': '`q/from` names no database of this workspace.',
+  'entity.error/schema-field-not-found': 'A field named in the query does not exist on its database.',
+  'entity.error/parameter-not-found': 'The query uses a `$param` that `params` does not give.',
+  'entity.error/invalid-parameter': 'A parameter value has the wrong type for the field it is compared with.',
+  'entity.error/invalid-limit':
+    '`q/limit` is not a whole number from 0 to the maximum, nor `q/no-limit`; or `q/offset` is negative.',
+} as const;
+
+export type CommandErrorName = keyof typeof COMMAND_ERRORS;
+
+export function commandError(
+  name: Exclude<CommandErrorName, 'command.error/internal'>,
+  message: string,
+  data: Record<string, unknown> = {},
+) {
+  return new CommandError(name, message, data);
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Auth } from '../auth/index.ts';
+import type { ResolveWorkspace } from '../workspaces/index.ts';
+import type { CommandContext } from './command-handler.ts';
+import { runCommand } from './dispatch-commands.ts';
+import { commandHttpErrors } from './errors.ts';
+
+/**
+ * `POST /api/commands`: one command object, or an array of them run one after another; the reply has
+ * the same shape, one `{success, result}` envelope per command, in order, with HTTP 200. Problems of
+ * the request as a whole (authentication, malformed JSON, too many commands) are HTTP errors.
+ */
+export function commandRoutes({
+  auth,
+  resolveWorkspace,
+  storage,
+  limits,
+}: {
+  auth: Auth;
+  resolveWorkspace: ResolveWorkspace;
+  storage: CommandContext['db'];
+  limits: CommandContext['limits'] & { maxCommands: number };
+}) {
+  return async (app: FastifyInstance) => {
+    app.post(
+      '/api/commands',
+      {
+        onRequest: [resolveWorkspace, auth.requireAuth],
+        schema: {
+          summary: "Fibery's commands API: one command object or an array of them",
+          tags: ['commands'],
+          security: [{ token: [] }, { session: [] }],
+          body: { type: ['object', 'array'] },
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        const commands = Array.isArray(body) ? body : [body];
+        if (body === null || typeof body !== 'object') {
+          throw commandHttpErrors.INVALID_COMMANDS('Send a command object or an array of them.');
+        }
+        if (commands.length > limits.maxCommands) {
+          throw commandHttpErrors.TOO_MANY_COMMANDS(
+            `${commands.length} commands in one request; at most ${limits.maxCommands} (WEFT_MAX_COMMANDS_PER_REQUEST).`,
+          );
+        }
+        const context: CommandContext = { principal: request.principal, db: storage, limits };
+        const envelopes = [];
+        for (const command of commands) {
+          envelopes.push(await runCommand(command, context, { log: request.log, requestId: request.id }));
+        }
+        return Array.isArray(body) ? envelopes : envelopes[0];
+      },
+    );
+  };
+}
