@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import type { CommandContext } from './command-handler.ts';
 import { runCommand } from './dispatch-commands.ts';
 import { commandHttpErrors } from './errors.ts';
+import { describeSchema } from './schema-query.ts';
 
 /**
  * `POST /api/commands`: one command object, or an array of them run one after another; the reply has
@@ -22,6 +24,28 @@ export function commandRoutes({
   limits: CommandContext['limits'] & { maxCommands: number };
 }) {
   return async (app: FastifyInstance) => {
+    // GET /api/schema: the schema, unwrapped, with an ETag so that clients polling it get 304 (RFC 9110 §13.1.2).
+    app.get(
+      '/api/schema',
+      {
+        onRequest: [resolveWorkspace, auth.requireAuth],
+        schema: {
+          summary: 'The workspace schema, as fibery.schema/query returns it',
+          tags: ['commands'],
+          security: [{ token: [] }, { session: [] }],
+        },
+      },
+      async (request, reply) => {
+        const body = JSON.stringify(describeSchema());
+        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+        reply.header('etag', etag).header('cache-control', 'private, no-cache');
+        const given = request.headers['if-none-match'];
+        if (given?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*'))
+          return reply.code(304).send();
+        return reply.type('application/json; charset=utf-8').send(body);
+      },
+    );
+
     app.post(
       '/api/commands',
       {

@@ -3,10 +3,12 @@ import type { Role } from '../storage/index.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
 import { entityQuery } from './entity-query.ts';
+import { schemaQuery } from './schema-query.ts';
 
 /** Every command this server implements, by Fibery's name. */
 export const COMMANDS: Record<string, CommandHandler> = {
   'fibery.entity/query': entityQuery,
+  'fibery.schema/query': schemaQuery,
 };
 
 const GRANTS: Record<Role, readonly Privilege[]> = {

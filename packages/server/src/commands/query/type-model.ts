@@ -11,6 +11,10 @@ export interface FieldModel {
   /** SQL reading the field, in terms of the type's `from` aliases. */
   sql: string;
   kind: FieldKind;
+  /** The field's type as `fibery.schema/query` shows it (`fibery/text`, …). */
+  fiberyType: string;
+  /** Its `fibery/meta` in the schema. */
+  meta: Record<string, unknown>;
   /** Stored value → JSON value. */
   decode(value: unknown): unknown;
   /** Parameter value → stored value; throws TypeError when the value cannot be one. */
@@ -19,6 +23,8 @@ export interface FieldModel {
 
 export interface TypeModel {
   name: string;
+  /** Its `fibery/meta` in the schema. */
+  meta: Record<string, unknown>;
   /** FROM clause; `$workspace` stands for the bound workspace id in `scope`. */
   from: string;
   /** Condition that keeps the rows of the caller's workspace. */
@@ -33,13 +39,38 @@ const asString = (value: unknown) => {
   return value;
 };
 
+type Meta = Record<string, unknown>;
+
 const field = {
-  uuid: (sql: string): FieldModel => ({ sql, kind: 'uuid', decode: (v) => v, encode: asString }),
-  text: (sql: string): FieldModel => ({ sql, kind: 'text', decode: (v) => v, encode: asString }),
-  email: (sql: string): FieldModel => ({ sql, kind: 'email', decode: (v) => v, encode: asString }),
-  boolean: (sql: string): FieldModel => ({
+  uuid: (sql: string, meta: Meta = {}): FieldModel => ({
+    sql,
+    kind: 'uuid',
+    fiberyType: 'fibery/uuid',
+    meta,
+    decode: (v) => v,
+    encode: asString,
+  }),
+  text: (sql: string, meta: Meta = {}): FieldModel => ({
+    sql,
+    kind: 'text',
+    fiberyType: 'fibery/text',
+    meta,
+    decode: (v) => v,
+    encode: asString,
+  }),
+  email: (sql: string, meta: Meta = {}): FieldModel => ({
+    sql,
+    kind: 'email',
+    fiberyType: 'fibery/email',
+    meta,
+    decode: (v) => v,
+    encode: asString,
+  }),
+  boolean: (sql: string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'boolean',
+    fiberyType: 'fibery/bool',
+    meta,
     decode: (v) => (v === null ? null : Boolean(v)),
     encode: (v) => {
       if (typeof v !== 'boolean') throw new TypeError('must be true or false');
@@ -47,9 +78,11 @@ const field = {
     },
   }),
   /** Stored as epoch milliseconds; Fibery speaks ISO 8601. */
-  dateTime: (sql: string): FieldModel => ({
+  dateTime: (sql: string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'date-time',
+    fiberyType: 'fibery/date-time',
+    meta,
     decode: (v) => (v === null ? null : new Date(Number(v)).toISOString()),
     encode: (v) => {
       const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
@@ -58,9 +91,11 @@ const field = {
     },
   }),
   /** Fibery's public ids are numeric-looking strings ("42"); stored as integers. */
-  numberText: (sql: string): FieldModel => ({
+  numberText: (sql: string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'number-text',
+    fiberyType: 'fibery/text',
+    meta,
     decode: (v) => (v === null ? null : String(v)),
     encode: (v) => {
       const n =
@@ -76,20 +111,26 @@ const field = {
 };
 
 /** `fibery/user`: the workspace's users (reference §4.3). */
+const readonly = { 'fibery/readonly?': true };
+
 export const fiberyUserType: TypeModel = {
   name: 'fibery/user',
+  meta: { 'fibery/primitive?': false, 'fibery/domain?': false },
   from: 'workspace_users u JOIN accounts a ON a.id = u.account_id',
   scope: 'u.workspace_id = $workspace',
   idField: 'fibery/id',
   fields: {
-    'fibery/id': field.uuid('u.id'),
-    'fibery/public-id': field.numberText('u.public_id'),
-    'user/name': field.text('a.name'),
-    'user/email': field.email('a.email'),
-    'fibery/role': field.text('u.role'),
-    'fibery/active?': field.boolean('u.active'),
-    'fibery/creation-date': field.dateTime('u.created_at'),
-    'fibery/modification-date': field.dateTime('u.updated_at'),
+    'fibery/id': field.uuid('u.id', { 'fibery/id?': true, ...readonly }),
+    'fibery/public-id': field.numberText('u.public_id', { 'fibery/public-id?': true, ...readonly }),
+    'user/name': field.text('a.name', { 'ui/title?': true, 'fibery/required?': true }),
+    'user/email': field.email('a.email', { 'fibery/unique?': true, ...readonly }),
+    'fibery/role': field.text('u.role', readonly),
+    'fibery/active?': field.boolean('u.active', { 'fibery/default-value': true }),
+    'fibery/creation-date': field.dateTime('u.created_at', { 'fibery/creation-date?': true, ...readonly }),
+    'fibery/modification-date': field.dateTime('u.updated_at', {
+      'fibery/modification-date?': true,
+      ...readonly,
+    }),
   },
 };
 
