@@ -371,6 +371,12 @@ for (const backend of backends) {
           undefined,
           'entity.error/invalid-limit',
         ],
+        // Found by the property test: past 2^53 a number binds as a float, which SQLite refuses.
+        [
+          { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/offset': 9223372036854776000 },
+          undefined,
+          'entity.error/invalid-limit',
+        ],
         [{ 'q/from': 'fibery/user', 'q/select': [] }, undefined, 'entity.error/invalid-query'],
         [
           { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/order-by': [['fibery/id', 'q/asc']] },

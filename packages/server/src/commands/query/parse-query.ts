@@ -264,7 +264,7 @@ export function parseQuery(args: Record<string, unknown>, myId: string, limits: 
   const where = query['q/where'];
   const orderBy = query['q/order-by'];
   const offset = query['q/offset'] ?? 0;
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
     throw commandError('entity.error/invalid-limit', 'q/offset is a whole number, 0 or more.');
   }
   return {
