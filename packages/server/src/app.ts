@@ -51,7 +51,7 @@ export async function createApp({
     trustProxy: config.trustProxy,
     clientErrorHandler: handleClientError,
     // A JSON body must have the types its schema says: `{"description": 5}` is refused, not turned into "5".
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allowUnionTypes: true } },
   }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -80,6 +80,7 @@ export async function createApp({
       auth,
       resolveWorkspace,
       storage,
+      clock,
       limits: {
         defaultLimit: config.queryDefaultLimit,
         maxLimit: config.queryMaxLimit,

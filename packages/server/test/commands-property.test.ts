@@ -136,7 +136,7 @@ for (const backend of backends) {
           for (const envelope of envelopes) {
             assert.equal(typeof envelope.success, 'boolean');
             if (!envelope.success) {
-              assert.match(envelope.result.name, /^(entity|command)\.error\/[a-z-]+$/);
+              assert.match(envelope.result.name, /^(entity|command|schema)\.error\/[a-z-]+$/);
               assert.notEqual(envelope.result.name, 'command.error/internal', envelope.result.message);
             }
           }

@@ -30,6 +30,21 @@ export const COMMAND_ERRORS = {
   'entity.error/invalid-parameter': 'A parameter value has the wrong type for the field it is compared with.',
   'entity.error/invalid-limit':
     '`q/limit` is not a whole number from 0 to the maximum, nor `q/no-limit`; or `q/offset` is negative.',
+  'entity.error/type-read-only':
+    'Entities of this database cannot be created, changed or deleted through commands (fibery/user).',
+  'entity.error/field-read-only':
+    'The field is set by the server (fibery/public-id, creation and modification dates).',
+  'entity.error/invalid-value':
+    'A field value has the wrong type for its field; the message says what it must be.',
+  'entity.error/entity-not-found': 'No entity of this database has the given fibery/id.',
+  'entity.error/entity-exists': 'An entity with the given fibery/id exists already.',
+  'schema.error/invalid-command': 'A schema sub-command is unknown or malformed.',
+  'schema.error/invalid-name':
+    'A database or field name is not "Space/Name" (1-100 printable characters each side, no other "/"), or is reserved.',
+  'schema.error/type-exists': 'A database with this name exists already.',
+  'schema.error/field-exists': 'The database has a field with this name already.',
+  'schema.error/unsupported-field-type':
+    'The field type is not one this server can store yet (primitive types only, for now).',
 } as const;
 
 export type CommandErrorName = keyof typeof COMMAND_ERRORS;

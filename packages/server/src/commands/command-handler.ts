@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/index.ts';
-import type { Dialect, Repositories } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
 import type { QueryLimits } from './query/parse-query.ts';
 
 /** What a command may need: `read` for every role, `write` for members and admins, `schema` for admins. */
@@ -7,8 +7,9 @@ export type Privilege = 'read' | 'write' | 'schema';
 
 export interface CommandContext {
   principal: Principal;
-  db: Repositories & { dialect: Dialect };
+  db: Storage;
   limits: QueryLimits;
+  clock: { now(): number };
 }
 
 export interface CommandHandler {

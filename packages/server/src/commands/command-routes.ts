@@ -17,9 +17,11 @@ export function commandRoutes({
   resolveWorkspace,
   storage,
   limits,
+  clock,
 }: {
   auth: Auth;
   resolveWorkspace: ResolveWorkspace;
+  clock: CommandContext['clock'];
   storage: CommandContext['db'];
   limits: CommandContext['limits'] & { maxCommands: number };
 }) {
@@ -36,7 +38,7 @@ export function commandRoutes({
         },
       },
       async (request, reply) => {
-        const body = JSON.stringify(describeSchema());
+        const body = JSON.stringify(await describeSchema(storage, request.principal.workspace.id));
         const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
         reply.header('etag', etag).header('cache-control', 'private, no-cache');
         const given = request.headers['if-none-match'];
@@ -68,7 +70,7 @@ export function commandRoutes({
             `${commands.length} commands in one request; at most ${limits.maxCommands} (WEFT_MAX_COMMANDS_PER_REQUEST).`,
           );
         }
-        const context: CommandContext = { principal: request.principal, db: storage, limits };
+        const context: CommandContext = { principal: request.principal, db: storage, limits, clock };
         const envelopes = [];
         for (const command of commands) {
           envelopes.push(await runCommand(command, context, { log: request.log, requestId: request.id }));

@@ -3,12 +3,18 @@ import type { Role } from '../storage/index.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
 import { entityQuery } from './entity-query.ts';
+import { entityCreate, entityDelete, entityUpdate } from './entity-writes.ts';
+import { schemaBatch } from './schema-batch.ts';
 import { schemaQuery } from './schema-query.ts';
 
 /** Every command this server implements, by Fibery's name. */
 export const COMMANDS: Record<string, CommandHandler> = {
   'fibery.entity/query': entityQuery,
   'fibery.schema/query': schemaQuery,
+  'fibery.schema/batch': schemaBatch,
+  'fibery.entity/create': entityCreate,
+  'fibery.entity/update': entityUpdate,
+  'fibery.entity/delete': entityDelete,
 };
 
 const GRANTS: Record<Role, readonly Privilege[]> = {

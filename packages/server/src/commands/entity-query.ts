@@ -1,12 +1,14 @@
 import type { CommandHandler } from './command-handler.ts';
 import { compileQuery, shapeRows } from './query/compile-query.ts';
+import { loadWorkspaceTypes } from './query/domain-types.ts';
 import { parseQuery } from './query/parse-query.ts';
 
 /** `fibery.entity/query`: rows of one database, as the query selects them. */
 export const entityQuery: CommandHandler = {
   privilege: 'read',
   async run(args, { principal, db, limits }) {
-    const query = parseQuery(args, principal.user.id, limits);
+    const { types } = await loadWorkspaceTypes(db, principal.workspace.id);
+    const query = parseQuery(args, principal.user.id, limits, types);
     const { sql, params } = compileQuery(query, principal.workspace.id, db.dialect);
     return shapeRows(query, await db.queryRows(sql, params));
   },

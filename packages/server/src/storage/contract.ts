@@ -139,7 +139,43 @@ export interface QueryRepository {
   queryRows(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
 }
 
-export type Repositories = AccountRepository & TokenRepository & SessionRepository & QueryRepository;
+export interface SchemaField {
+  id: string;
+  name: string;
+  fiberyType: string;
+  /** Generated column of the type's table. */
+  columnName: string;
+  meta: Record<string, unknown>;
+}
+
+export interface SchemaType {
+  id: string;
+  name: string;
+  /** Generated table holding its entities. */
+  tableName: string;
+  meta: Record<string, unknown>;
+  fields: SchemaField[];
+}
+
+export interface SchemaRepository {
+  /** The workspace's domain types and fields, and its schema version (1 with none). */
+  getSchema(workspaceId: string): Promise<{ version: number; types: SchemaType[] }>;
+  createSchemaType(workspaceId: string, type: Omit<SchemaType, 'fields'>, at: number): Promise<void>;
+  createSchemaField(typeId: string, field: SchemaField, position: number): Promise<void>;
+  bumpSchemaVersion(workspaceId: string): Promise<void>;
+  /** The type's next `fibery/public-id`; call it inside the transaction that inserts the entity. */
+  nextPublicId(typeId: string): Promise<number>;
+  /** Runs a statement built by the commands compiler (identifiers generated, values bound). */
+  runStatement(sql: string, params: readonly SqlValue[]): Promise<number>;
+  /** Runs DDL built by the schema commands from generated identifiers only. */
+  execDdl(sql: string): Promise<void>;
+}
+
+export type Repositories = AccountRepository &
+  TokenRepository &
+  SessionRepository &
+  QueryRepository &
+  SchemaRepository;
 
 export interface Storage extends Repositories {
   readonly dialect: Dialect;

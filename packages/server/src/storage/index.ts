@@ -4,6 +4,8 @@ export type {
   CredentialOwner,
   Repositories,
   Role,
+  SchemaField,
+  SchemaType,
   Session,
   Storage,
   TokenUser,

@@ -98,7 +98,10 @@ class Builder {
 
 export function compileQuery(query: ParsedQuery, workspaceId: string, dialect: Dialect): CompiledQuery {
   const b = new Builder(dialect);
-  const scope = query.type.scope.replace('$workspace', b.bind(workspaceId));
+  // Bound only where the scope uses it: PostgreSQL cannot type a parameter no expression uses.
+  const scope = query.type.scope.includes('$workspace')
+    ? query.type.scope.replace('$workspace', b.bind(workspaceId))
+    : query.type.scope;
   const where = query.where ? ` AND ${b.condition(query.where)}` : '';
   const from = `FROM ${query.type.from} WHERE ${scope}${where}`;
 

@@ -5,7 +5,7 @@
  * absent for every clause (Fibery's Android client sends them).
  */
 import { commandError } from '../command-error.ts';
-import { builtInTypes, type FieldModel, type TypeModel } from './type-model.ts';
+import type { FieldModel, TypeModel } from './type-model.ts';
 
 export const MAX_DEPTH = 64;
 
@@ -243,12 +243,17 @@ function parseLimit(raw: unknown, limits: QueryLimits): number | null {
 }
 
 /** Validates `args` of `fibery.entity/query` (query and params) for a caller whose id is `myId`. */
-export function parseQuery(args: Record<string, unknown>, myId: string, limits: QueryLimits): ParsedQuery {
+export function parseQuery(
+  args: Record<string, unknown>,
+  myId: string,
+  limits: QueryLimits,
+  types: Record<string, TypeModel>,
+): ParsedQuery {
   const query = args.query;
   if (!isObject(query)) throw invalid('args.query is an object with q/from and q/select.');
   const from = query['q/from'];
   if (typeof from !== 'string') throw invalid('q/from names a database, like "fibery/user".');
-  const type = builtInTypes[from];
+  const type = Object.hasOwn(types, from) ? types[from] : undefined;
   if (!type) {
     throw commandError('entity.error/schema-type-not-found', `"${from}" database was not found.`, {
       type: from,

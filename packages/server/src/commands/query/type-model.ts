@@ -5,7 +5,17 @@
  * from the stored schema the same way. Identifiers from a query never reach SQL: only these
  * expressions do.
  */
-export type FieldKind = 'uuid' | 'text' | 'email' | 'boolean' | 'date-time' | 'number-text';
+export type FieldKind =
+  | 'uuid'
+  | 'text'
+  | 'email'
+  | 'boolean'
+  | 'date-time'
+  | 'date'
+  | 'integer'
+  | 'decimal'
+  | 'json'
+  | 'number-text';
 
 export interface FieldModel {
   /** SQL reading the field, in terms of the type's `from` aliases. */
@@ -19,10 +29,14 @@ export interface FieldModel {
   decode(value: unknown): unknown;
   /** Parameter value → stored value; throws TypeError when the value cannot be one. */
   encode(value: unknown): string | number | boolean;
+  /** The unqualified column that entity writes set; absent for fields that cannot be written. */
+  column?: string;
 }
 
 export interface TypeModel {
   name: string;
+  /** A domain type's id and table, for entity writes; absent for built-in types. */
+  domain?: { id: string; table: string };
   /** Its `fibery/meta` in the schema. */
   meta: Record<string, unknown>;
   /** FROM clause; `$workspace` stands for the bound workspace id in `scope`. */

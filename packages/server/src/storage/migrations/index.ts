@@ -1,8 +1,13 @@
 import { accountsMigration } from './001-accounts.ts';
 import { sessionsAndTokensMigration } from './002-sessions-and-tokens.ts';
+import { schemaMigration } from './003-schema.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every migration, in the order they apply. */
-export const migrations: readonly Migration[] = [accountsMigration, sessionsAndTokensMigration];
+export const migrations: readonly Migration[] = [
+  accountsMigration,
+  sessionsAndTokensMigration,
+  schemaMigration,
+];

@@ -1,0 +1,429 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from './helpers/backends.ts';
+import { startTestApp, type TestApp } from './helpers/test-app.ts';
+
+const SYSTEM_FIELDS = [
+  {
+    'fibery/name': 'fibery/id',
+    'fibery/type': 'fibery/uuid',
+    'fibery/meta': { 'fibery/secured?': false, 'fibery/id?': true, 'fibery/readonly?': true },
+  },
+  {
+    'fibery/name': 'fibery/public-id',
+    'fibery/type': 'fibery/text',
+    'fibery/meta': { 'fibery/public-id?': true, 'fibery/readonly?': true },
+  },
+  {
+    'fibery/name': 'fibery/creation-date',
+    'fibery/type': 'fibery/date-time',
+    'fibery/meta': { 'fibery/creation-date?': true },
+  },
+  {
+    'fibery/name': 'fibery/modification-date',
+    'fibery/type': 'fibery/date-time',
+    'fibery/meta': { 'fibery/modification-date?': true },
+  },
+];
+
+const playerType = {
+  command: 'schema.type/create',
+  args: {
+    'fibery/name': 'Cricket/Player',
+    'fibery/meta': { 'fibery/domain?': true, 'fibery/secured?': true, 'ui/color': '#F7D130' },
+    'fibery/fields': [
+      ...SYSTEM_FIELDS,
+      { 'fibery/name': 'Cricket/Name', 'fibery/type': 'fibery/text', 'fibery/meta': { 'ui/title?': true } },
+      { 'fibery/name': 'Cricket/Born', 'fibery/type': 'fibery/date' },
+      { 'fibery/name': 'Cricket/Shirt Number', 'fibery/type': 'fibery/int' },
+      { 'fibery/name': 'Cricket/Height', 'fibery/type': 'fibery/decimal' },
+      { 'fibery/name': 'Cricket/Retired?', 'fibery/type': 'fibery/bool' },
+      { 'fibery/name': 'Cricket/Debut', 'fibery/type': 'fibery/date-time' },
+      { 'fibery/name': 'Cricket/Stats', 'fibery/type': 'fibery/json-value' },
+    ],
+  },
+};
+
+for (const backend of backends) {
+  describe(`domain databases and entity writes on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    const tokens: Record<string, string> = {};
+    const run = async (body: unknown, as = 'admin') => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/commands',
+        headers: { authorization: `Token ${tokens[as]}` },
+        payload: body as object,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    };
+    const ok = async (body: unknown, as?: string) => {
+      const envelope = await run(body, as);
+      assert.equal(envelope.success, true, JSON.stringify(envelope));
+      return envelope.result;
+    };
+    const fails = async (body: unknown, as?: string) => {
+      const envelope = await run(body, as);
+      assert.equal(envelope.success, false, JSON.stringify(envelope));
+      return envelope.result.name as string;
+    };
+    const typeNames = async () =>
+      (await ok({ command: 'fibery.schema/query' }))['fibery/types'].map(
+        (type: { 'fibery/name': string }) => type['fibery/name'],
+      );
+    const players = (where?: unknown[], params?: Record<string, unknown>) =>
+      ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': ['Cricket/Name', 'Cricket/Shirt Number'],
+            ...(where ? { 'q/where': where } : {}),
+            'q/order-by': [[['Cricket/Name'], 'q/asc']],
+            'q/limit': 100,
+          },
+          ...(params ? { params } : {}),
+        },
+      });
+
+    before(async () => {
+      t = await startTestApp(backend);
+      await t.accounts.createWorkspace({ slug: 'demo' });
+      for (const role of ['admin', 'member', 'observer']) {
+        const { user } = await t.accounts.createUser({
+          workspace: 'demo',
+          email: `${role}@example.com`,
+          name: role,
+          role,
+          password: 'long-password',
+        });
+        tokens[role] = (await t.tokens.createToken(user)).value;
+      }
+    });
+    after(() => t?.close());
+
+    test('an admin creates a database with primitive fields; the schema shows it and its version moves', async () => {
+      const before = await ok({ command: 'fibery.schema/query' });
+      const etag = (
+        await t.app.inject({ url: '/api/schema', headers: { authorization: `Token ${tokens.admin}` } })
+      ).headers.etag;
+      assert.equal(await ok({ command: 'fibery.schema/batch', args: { commands: [playerType] } }), 'ok');
+      const after = await ok({ command: 'fibery.schema/query' });
+      assert.equal(after['fibery/version'], before['fibery/version'] + 1);
+      const player = after['fibery/types'].find(
+        (type: { 'fibery/name': string }) => type['fibery/name'] === 'Cricket/Player',
+      );
+      assert.equal(player['fibery/meta']['ui/color'], '#F7D130');
+      const fields = Object.fromEntries(
+        player['fibery/fields'].map((f: { 'fibery/name': string; 'fibery/type': string }) => [
+          f['fibery/name'],
+          f['fibery/type'],
+        ]),
+      );
+      assert.equal(fields['Cricket/Shirt Number'], 'fibery/int');
+      assert.equal(fields['fibery/public-id'], 'fibery/text');
+      const again = await t.app.inject({
+        url: '/api/schema',
+        headers: { authorization: `Token ${tokens.admin}`, 'if-none-match': String(etag) },
+      });
+      assert.equal(again.statusCode, 200, 'the ETag changed with the schema');
+    });
+
+    test("creates Fibery's documented player, with its own id, and reads it back with every field", async () => {
+      const created = await ok(
+        {
+          command: 'fibery.entity/create',
+          args: {
+            type: 'Cricket/Player',
+            entity: {
+              'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4',
+              'Cricket/Name': 'Curtly Ambrose',
+              'Cricket/Born': '1963-09-21',
+              'Cricket/Shirt Number': 1,
+              'Cricket/Height': '2.01',
+              'Cricket/Retired?': true,
+              'Cricket/Debut': '1988-04-02T10:00:00.000Z',
+              'Cricket/Stats': { wickets: 405 },
+            },
+          },
+        },
+        'member',
+      );
+      assert.equal(created['fibery/id'], 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4');
+      assert.equal(created['fibery/public-id'], '1');
+      assert.deepEqual(
+        { ...created, 'fibery/creation-date': undefined, 'fibery/modification-date': undefined },
+        {
+          'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4',
+          'fibery/public-id': '1',
+          'fibery/creation-date': undefined,
+          'fibery/modification-date': undefined,
+          'Cricket/Name': 'Curtly Ambrose',
+          'Cricket/Born': '1963-09-21',
+          'Cricket/Shirt Number': 1,
+          'Cricket/Height': 2.01,
+          'Cricket/Retired?': true,
+          'Cricket/Debut': '1988-04-02T10:00:00.000Z',
+          'Cricket/Stats': { wickets: 405 },
+        },
+      );
+      const second = await ok({
+        command: 'fibery.entity/create',
+        args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 } },
+      });
+      assert.equal(second['fibery/public-id'], '2');
+      assert.equal(second['Cricket/Born'], null);
+    });
+
+    test('queries domain fields with filters and order', async () => {
+      assert.deepEqual(await players(), [
+        { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 },
+        { 'Cricket/Name': 'Curtly Ambrose', 'Cricket/Shirt Number': 1 },
+      ]);
+      assert.deepEqual(await players(['>', ['Cricket/Shirt Number'], '$n'], { $n: 5 }), [
+        { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 },
+      ]);
+      assert.deepEqual(await players(['=', ['Cricket/Born'], '$d'], { $d: '1963-09-21' }), [
+        { 'Cricket/Name': 'Curtly Ambrose', 'Cricket/Shirt Number': 1 },
+      ]);
+    });
+
+    test('update changes only the given fields and the modification date', async () => {
+      const id = 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4';
+      const [before] = await ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': ['fibery/creation-date', 'fibery/modification-date', 'Cricket/Born'],
+            'q/where': ['=', ['fibery/id'], '$id'],
+            'q/limit': 1,
+          },
+          params: { $id: id },
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const updated = await ok({
+        command: 'fibery.entity/update',
+        args: {
+          type: 'Cricket/Player',
+          entity: { 'fibery/id': id, 'Cricket/Shirt Number': 11, 'Cricket/Stats': null },
+        },
+      });
+      assert.equal(updated['Cricket/Shirt Number'], 11);
+      assert.equal(updated['Cricket/Stats'], null);
+      assert.equal(updated['Cricket/Born'], before['Cricket/Born']);
+      assert.equal(updated['fibery/creation-date'], before['fibery/creation-date']);
+      assert.ok(updated['fibery/modification-date'] > before['fibery/modification-date']);
+    });
+
+    test('a field added later is stored and queried at once', async () => {
+      await ok({
+        command: 'fibery.schema/batch',
+        args: {
+          commands: [
+            {
+              command: 'schema.field/create',
+              args: {
+                'fibery/holder-type': 'Cricket/Player',
+                'fibery/name': 'Cricket/Salary',
+                'fibery/type': 'fibery/int',
+                'fibery/meta': { 'ui/number-unit': 'USD' },
+              },
+            },
+          ],
+        },
+      });
+      await ok({
+        command: 'fibery.entity/update',
+        args: {
+          type: 'Cricket/Player',
+          entity: { 'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4', 'Cricket/Salary': 1000 },
+        },
+      });
+      const rows = await ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': ['Cricket/Name', 'Cricket/Salary'],
+            'q/order-by': [[['Cricket/Name'], 'q/asc']],
+            'q/limit': 10,
+          },
+        },
+      });
+      assert.deepEqual(rows, [
+        { 'Cricket/Name': 'Brian Lara', 'Cricket/Salary': null },
+        { 'Cricket/Name': 'Curtly Ambrose', 'Cricket/Salary': 1000 },
+      ]);
+    });
+
+    test('a schema batch with one failing command applies none of it', async () => {
+      const before = await typeNames();
+      const name = await fails({
+        command: 'fibery.schema/batch',
+        args: {
+          commands: [
+            {
+              command: 'schema.type/create',
+              args: {
+                'fibery/name': 'Cricket/Team',
+                'fibery/fields': [{ 'fibery/name': 'Cricket/Title', 'fibery/type': 'fibery/text' }],
+              },
+            },
+            { command: 'schema.type/create', args: { 'fibery/name': 'not a name' } },
+          ],
+        },
+      });
+      assert.equal(name, 'schema.error/invalid-name');
+      assert.deepEqual(await typeNames(), before);
+      // The name is free again, and its table was rolled back with the rows.
+      await ok({
+        command: 'fibery.schema/batch',
+        args: {
+          commands: [
+            { command: 'schema.type/create', args: { 'fibery/name': 'Cricket/Team', 'fibery/fields': [] } },
+          ],
+        },
+      });
+    });
+
+    test('entity writes refuse bad input with a stable name and change nothing', async () => {
+      const before = await players();
+      const create = (entity: Record<string, unknown>, type = 'Cricket/Player') => ({
+        command: 'fibery.entity/create',
+        args: { type, entity },
+      });
+      const cases: [unknown, string][] = [
+        [create({ 'user/name': 'x' }, 'fibery/user'), 'entity.error/type-read-only'],
+        [create({ 'Cricket/Name': 'x' }, 'Cricket/Nope'), 'entity.error/schema-type-not-found'],
+        [create({ 'Cricket/Nope': 'x' }), 'entity.error/schema-field-not-found'],
+        [create({ 'Cricket/Shirt Number': 'seven' }), 'entity.error/invalid-value'],
+        [create({ 'Cricket/Shirt Number': 1.5 }), 'entity.error/invalid-value'],
+        [create({ 'Cricket/Born': '1963-02-30' }), 'entity.error/invalid-value'],
+        [create({ 'Cricket/Retired?': 'yes' }), 'entity.error/invalid-value'],
+        [create({ 'fibery/public-id': '99' }), 'entity.error/field-read-only'],
+        [create({ 'fibery/id': 'not-a-uuid' }), 'entity.error/invalid-value'],
+        [create({ 'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4' }), 'entity.error/entity-exists'],
+        [
+          {
+            command: 'fibery.entity/update',
+            args: {
+              type: 'Cricket/Player',
+              entity: { 'fibery/id': '00000000-0000-4000-8000-000000000000', 'Cricket/Name': 'x' },
+            },
+          },
+          'entity.error/entity-not-found',
+        ],
+        [
+          {
+            command: 'fibery.entity/update',
+            args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'x' } },
+          },
+          'entity.error/invalid-value',
+        ],
+        [
+          {
+            command: 'fibery.entity/delete',
+            args: { type: 'Cricket/Player', entity: { 'fibery/id': '00000000-0000-4000-8000-000000000000' } },
+          },
+          'entity.error/entity-not-found',
+        ],
+        [
+          { command: 'fibery.entity/create', args: { type: 'Cricket/Player', entity: 'x' } },
+          'entity.error/invalid-query',
+        ],
+      ];
+      for (const [body, name] of cases) assert.equal(await fails(body), name, JSON.stringify(body));
+      assert.deepEqual(await players(), before);
+    });
+
+    test('privileges: observers read only, members write data, only admins change the schema', async () => {
+      assert.equal(
+        await fails(
+          {
+            command: 'fibery.entity/create',
+            args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'x' } },
+          },
+          'observer',
+        ),
+        'command.error/forbidden',
+      );
+      assert.equal(
+        await fails({ command: 'fibery.schema/batch', args: { commands: [playerType] } }, 'member'),
+        'command.error/forbidden',
+      );
+      const refused = await run(
+        { command: 'fibery.schema/batch', args: { commands: [playerType] } },
+        'member',
+      );
+      assert.match(refused.result.message, /change the schema \(admins\); your role is member/);
+      assert.equal(
+        (
+          await ok(
+            {
+              command: 'fibery.entity/query',
+              args: { query: { 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'], 'q/limit': 1 } },
+            },
+            'observer',
+          )
+        ).length,
+        1,
+      );
+    });
+
+    test('schema commands refuse bad names, duplicates and unsupported types', async () => {
+      const batch = (command: string, args: Record<string, unknown>) => ({
+        command: 'fibery.schema/batch',
+        args: { commands: [{ command, args }] },
+      });
+      const cases: [unknown, string][] = [
+        [batch('schema.type/create', { 'fibery/name': 'Cricket/Player' }), 'schema.error/type-exists'],
+        [batch('schema.type/create', { 'fibery/name': 'fibery/thing' }), 'schema.error/invalid-name'],
+        [
+          batch('schema.type/create', { 'fibery/name': 'x"; DROP TABLE accounts; --' }),
+          'schema.error/invalid-name',
+        ],
+        [batch('schema.type/create', { 'fibery/name': 'A/B/C' }), 'schema.error/invalid-name'],
+        [
+          batch('schema.type/create', {
+            'fibery/name': 'Cricket/Ground',
+            'fibery/fields': [{ 'fibery/name': 'Cricket/Team', 'fibery/type': 'Cricket/Team' }],
+          }),
+          'schema.error/unsupported-field-type',
+        ],
+        [
+          batch('schema.field/create', {
+            'fibery/holder-type': 'Cricket/Player',
+            'fibery/name': 'Cricket/Name',
+            'fibery/type': 'fibery/text',
+          }),
+          'schema.error/field-exists',
+        ],
+        [
+          batch('schema.field/create', {
+            'fibery/holder-type': 'fibery/user',
+            'fibery/name': 'Cricket/X',
+            'fibery/type': 'fibery/text',
+          }),
+          'entity.error/schema-type-not-found',
+        ],
+        [batch('schema.type/frobnicate', {}), 'schema.error/invalid-command'],
+        [{ command: 'fibery.schema/batch', args: { commands: [] } }, 'schema.error/invalid-command'],
+      ];
+      for (const [body, name] of cases) assert.equal(await fails(body), name, JSON.stringify(body));
+    });
+
+    test('delete removes the entity', async () => {
+      assert.equal(
+        await ok({
+          command: 'fibery.entity/delete',
+          args: { type: 'Cricket/Player', entity: { 'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4' } },
+        }),
+        'ok',
+      );
+      assert.deepEqual(await players(), [{ 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 }]);
+    });
+  });
+}
