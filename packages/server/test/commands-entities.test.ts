@@ -415,6 +415,116 @@ for (const backend of backends) {
       for (const [body, name] of cases) assert.equal(await fails(body), name, JSON.stringify(body));
     });
 
+    test('fibery.command/batch runs its commands in order and returns one result each (as n8n reads it)', async () => {
+      const [, { result: found }] = await ok({
+        command: 'fibery.command/batch',
+        args: {
+          commands: [
+            {
+              command: 'fibery.entity/create',
+              args: {
+                type: 'Cricket/Player',
+                entity: { 'fibery/id': '0e6a1b6e-0000-4000-8000-000000000001', 'Cricket/Name': 'Batch One' },
+              },
+            },
+            {
+              command: 'fibery.entity/query',
+              args: {
+                query: {
+                  'q/from': 'Cricket/Player',
+                  'q/select': ['Cricket/Name'],
+                  'q/where': ['=', ['fibery/id'], '$id'],
+                  'q/limit': 1,
+                },
+                params: { $id: '0e6a1b6e-0000-4000-8000-000000000001' },
+              },
+            },
+          ],
+        },
+      });
+      assert.deepEqual(
+        found,
+        [{ 'Cricket/Name': 'Batch One' }],
+        'the query sees the create before the batch commits',
+      );
+    });
+
+    test('fibery.command/batch is all or nothing: a failing command rolls back the ones before it', async () => {
+      const before = await players();
+      const envelope = await run({
+        command: 'fibery.command/batch',
+        args: {
+          commands: [
+            {
+              command: 'fibery.entity/create',
+              args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'Never Stored' } },
+            },
+            {
+              command: 'fibery.entity/update',
+              args: {
+                type: 'Cricket/Player',
+                entity: { 'fibery/id': '0e6a1b6e-0000-4000-8000-000000000001', 'Cricket/Name': 'Renamed' },
+              },
+            },
+            {
+              command: 'fibery.entity/create',
+              args: { type: 'Cricket/Player', entity: { 'Cricket/Shirt Number': 'not a number' } },
+            },
+          ],
+        },
+      });
+      assert.equal(envelope.success, false);
+      assert.equal(envelope.result.name, 'entity.error/invalid-value');
+      assert.equal(envelope.result.data['command-index'], 2);
+      assert.deepEqual(await players(), before);
+    });
+
+    test('a schema batch nested in a command batch applies with it, or not at all', async () => {
+      const nested = (second: unknown) => ({
+        command: 'fibery.command/batch',
+        args: {
+          commands: [
+            {
+              command: 'fibery.schema/batch',
+              args: {
+                commands: [
+                  {
+                    command: 'schema.field/create',
+                    args: {
+                      'fibery/holder-type': 'Cricket/Player',
+                      'fibery/name': 'Cricket/Nickname',
+                      'fibery/type': 'fibery/text',
+                    },
+                  },
+                ],
+              },
+            },
+            second,
+          ],
+        },
+      });
+      const failed = await run(nested({ command: 'no.such/command' }));
+      assert.equal(failed.success, false);
+      const fieldNames = async () =>
+        (await ok({ command: 'fibery.schema/query' }))['fibery/types']
+          .find((type: { 'fibery/name': string }) => type['fibery/name'] === 'Cricket/Player')
+          ['fibery/fields'].map((f: { 'fibery/name': string }) => f['fibery/name']);
+      assert.ok(
+        !(await fieldNames()).includes('Cricket/Nickname'),
+        'the field and its column were rolled back',
+      );
+      await ok(
+        nested({
+          command: 'fibery.entity/update',
+          args: {
+            type: 'Cricket/Player',
+            entity: { 'fibery/id': '0e6a1b6e-0000-4000-8000-000000000001', 'Cricket/Nickname': 'B1' },
+          },
+        }),
+      );
+      assert.ok((await fieldNames()).includes('Cricket/Nickname'));
+    });
+
     test('delete removes the entity', async () => {
       assert.equal(
         await ok({
@@ -423,7 +533,10 @@ for (const backend of backends) {
         }),
         'ok',
       );
-      assert.deepEqual(await players(), [{ 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 }]);
+      assert.deepEqual(await players(), [
+        { 'Cricket/Name': 'Batch One', 'Cricket/Shirt Number': null },
+        { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 },
+      ]);
     });
   });
 }

@@ -1,15 +1,27 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../auth/index.ts';
-import type { Storage } from '../storage/index.ts';
+import type { Dialect, Repositories } from '../storage/index.ts';
 import type { QueryLimits } from './query/parse-query.ts';
 
 /** What a command may need: `read` for every role, `write` for members and admins, `schema` for admins. */
 export type Privilege = 'read' | 'write' | 'schema';
 
+/**
+ * What commands read and write through. `transaction` runs its work in one transaction; inside a
+ * `fibery.command/batch` it joins the batch's, so the whole batch commits or rolls back together.
+ */
+export interface CommandStore extends Repositories {
+  readonly dialect: Dialect;
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
 export interface CommandContext {
   principal: Principal;
-  db: Storage;
-  limits: QueryLimits;
+  db: CommandStore;
+  limits: QueryLimits & { maxCommands: number };
   clock: { now(): number };
+  /** Where an unexpected failure is logged, under the request's id. */
+  log: { log: FastifyBaseLogger; requestId: string };
 }
 
 export interface CommandHandler {

@@ -23,7 +23,7 @@ export function commandRoutes({
   resolveWorkspace: ResolveWorkspace;
   clock: CommandContext['clock'];
   storage: CommandContext['db'];
-  limits: CommandContext['limits'] & { maxCommands: number };
+  limits: CommandContext['limits'];
 }) {
   return async (app: FastifyInstance) => {
     // GET /api/schema: the schema, unwrapped, with an ETag so that clients polling it get 304 (RFC 9110 §13.1.2).
@@ -70,10 +70,11 @@ export function commandRoutes({
             `${commands.length} commands in one request; at most ${limits.maxCommands} (WEFT_MAX_COMMANDS_PER_REQUEST).`,
           );
         }
-        const context: CommandContext = { principal: request.principal, db: storage, limits, clock };
+        const log = { log: request.log, requestId: request.id };
+        const context: CommandContext = { principal: request.principal, db: storage, limits, clock, log };
         const envelopes = [];
         for (const command of commands) {
-          envelopes.push(await runCommand(command, context, { log: request.log, requestId: request.id }));
+          envelopes.push(await runCommand(command, context, log));
         }
         return Array.isArray(body) ? envelopes : envelopes[0];
       },

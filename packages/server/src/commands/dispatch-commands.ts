@@ -7,8 +7,67 @@ import { entityCreate, entityDelete, entityUpdate } from './entity-writes.ts';
 import { schemaBatch } from './schema-batch.ts';
 import { schemaQuery } from './schema-query.ts';
 
+/** Marks a failed inner command, so the batch's transaction rolls back and reports it. */
+class BatchFailure extends Error {
+  readonly envelope: Envelope;
+  constructor(envelope: Envelope) {
+    super('batch command failed');
+    this.envelope = envelope;
+  }
+}
+
+/**
+ * `fibery.command/batch`: its commands in order, in one transaction, all or nothing. The result has
+ * one `{success, result}` per command; the first failure rolls everything back and is the batch's
+ * failure, with the index of the command in `data`.
+ */
+const commandBatch: CommandHandler = {
+  privilege: 'read',
+  async run(args, context) {
+    const commands = args.commands;
+    if (!Array.isArray(commands) || commands.length === 0) {
+      throw commandError(
+        'command.error/invalid-command',
+        'fibery.command/batch takes {"commands": [{"command", "args"}, …]}.',
+      );
+    }
+    if (commands.length > context.limits.maxCommands) {
+      throw commandError(
+        'command.error/invalid-command',
+        `At most ${context.limits.maxCommands} commands in a batch.`,
+      );
+    }
+    try {
+      return await context.db.transaction(async (tx) => {
+        const joined: CommandContext = {
+          ...context,
+          db: { ...tx, dialect: context.db.dialect, transaction: (work) => work(tx) },
+        };
+        const results: Envelope[] = [];
+        for (const [index, command] of commands.entries()) {
+          const envelope = await runCommand(command, joined, context.log);
+          if (!envelope.success)
+            throw new BatchFailure({
+              ...envelope,
+              result: { ...envelope.result, data: { ...envelope.result.data, 'command-index': index } },
+            });
+          results.push(envelope);
+        }
+        return results;
+      });
+    } catch (error) {
+      if (error instanceof BatchFailure && !error.envelope.success) {
+        const { name, message, data } = error.envelope.result;
+        throw new CommandError(name, message, data);
+      }
+      throw error;
+    }
+  },
+};
+
 /** Every command this server implements, by Fibery's name. */
 export const COMMANDS: Record<string, CommandHandler> = {
+  'fibery.command/batch': commandBatch,
   'fibery.entity/query': entityQuery,
   'fibery.schema/query': schemaQuery,
   'fibery.schema/batch': schemaBatch,
@@ -29,6 +88,11 @@ const PRIVILEGE_NAMES: Record<Privilege, string> = {
   schema: 'change the schema (admins)',
 };
 
+export interface CommandLog {
+  log: FastifyBaseLogger;
+  requestId: string;
+}
+
 export type Envelope =
   | { success: true; result: unknown }
   | { success: false; result: { name: string; message: string; data: Record<string, unknown> } };
@@ -48,7 +112,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export async function runCommand(
   raw: unknown,
   context: CommandContext,
-  { log, requestId }: { log: FastifyBaseLogger; requestId: string },
+  { log, requestId }: CommandLog,
 ): Promise<Envelope> {
   try {
     if (!isObject(raw) || typeof raw.command !== 'string' || (raw.args != null && !isObject(raw.args))) {
