@@ -4,6 +4,7 @@ import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
 import { entityQuery } from './entity-query.ts';
 import { entityCreate, entityDelete, entityUpdate } from './entity-writes.ts';
+import { isObject } from './is-object.ts';
 import { schemaBatch } from './schema-batch.ts';
 import { schemaQuery } from './schema-query.ts';
 
@@ -101,9 +102,6 @@ const failure = (error: CommandError): Envelope => ({
   success: false,
   result: { name: error.errorName, message: error.message, data: error.data },
 });
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Runs one command object and resolves with its envelope; never rejects. A failure the caller can act

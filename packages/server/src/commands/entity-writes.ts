@@ -7,14 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { Repositories, SqlValue } from '../storage/index.ts';
 import { commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler } from './command-handler.ts';
+import { isObject } from './is-object.ts';
 import { compileQuery, shapeRows } from './query/compile-query.ts';
 import { loadWorkspaceTypes } from './query/domain-types.ts';
 import type { ParsedQuery } from './query/parse-query.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
 import type { TypeModel } from './query/type-model.ts';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type DomainType = TypeModel & { domain: NonNullable<TypeModel['domain']> };
 

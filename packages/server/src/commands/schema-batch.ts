@@ -7,15 +7,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Repositories } from '../storage/index.ts';
 import { commandError } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
+import { isObject } from './is-object.ts';
 import { loadWorkspaceTypes, STANDARD_FIELDS } from './query/domain-types.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
 
 const RESERVED_NAMESPACES = new Set(['fibery', 'user', 'enum', 'workflow', 'q', 'schema', 'ui', 'app']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const PART = /^[^/\s\u0000-\u001f\u007f](?:[^/\u0000-\u001f\u007f]{0,98}[^/\s\u0000-\u001f\u007f])?$/;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const generated = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 

@@ -5,6 +5,7 @@
  * absent for every clause (Fibery's Android client sends them).
  */
 import { commandError } from '../command-error.ts';
+import { isObject } from '../is-object.ts';
 import type { FieldModel, TypeModel } from './type-model.ts';
 
 export const MAX_DEPTH = 64;
@@ -60,9 +61,6 @@ const TEXT_OPS: Record<string, TextOp> = {
   'q/not-contains-ignoring-case?': 'not-contains-ignoring-case',
 };
 const NULL_FUNCTIONS: Record<string, boolean> = { 'q/null?': false, 'q/null-or-empty?': true };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalid = (message: string) => commandError('entity.error/invalid-query', message);
 

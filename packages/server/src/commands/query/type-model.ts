@@ -5,6 +5,8 @@
  * from the stored schema the same way. Identifiers from a query never reach SQL: only these
  * expressions do.
  */
+import { PRIMITIVE_TYPES } from './primitive-types.ts';
+
 export type FieldKind =
   | 'uuid'
   | 'text'
@@ -48,14 +50,20 @@ export interface TypeModel {
   fields: Record<string, FieldModel>;
 }
 
+type Meta = Record<string, unknown>;
+
 const asString = (value: unknown) => {
   if (typeof value !== 'string') throw new TypeError('must be a string');
   return value;
 };
 
-type Meta = Record<string, unknown>;
+/** A field stored as one of Fibery's primitive types, read by `sql`. */
+function primitive(fiberyType: string, sql: string, meta: Meta = {}): FieldModel {
+  return { ...PRIMITIVE_TYPES[fiberyType]!, sql, fiberyType, meta };
+}
 
 const field = {
+  /** `fibery/id` of built-in types: any string may be compared, so an unknown id matches nothing. */
   uuid: (sql: string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'uuid',
@@ -63,46 +71,6 @@ const field = {
     meta,
     decode: (v) => v,
     encode: asString,
-  }),
-  text: (sql: string, meta: Meta = {}): FieldModel => ({
-    sql,
-    kind: 'text',
-    fiberyType: 'fibery/text',
-    meta,
-    decode: (v) => v,
-    encode: asString,
-  }),
-  email: (sql: string, meta: Meta = {}): FieldModel => ({
-    sql,
-    kind: 'email',
-    fiberyType: 'fibery/email',
-    meta,
-    decode: (v) => v,
-    encode: asString,
-  }),
-  boolean: (sql: string, meta: Meta = {}): FieldModel => ({
-    sql,
-    kind: 'boolean',
-    fiberyType: 'fibery/bool',
-    meta,
-    decode: (v) => (v === null ? null : Boolean(v)),
-    encode: (v) => {
-      if (typeof v !== 'boolean') throw new TypeError('must be true or false');
-      return v;
-    },
-  }),
-  /** Stored as epoch milliseconds; Fibery speaks ISO 8601. */
-  dateTime: (sql: string, meta: Meta = {}): FieldModel => ({
-    sql,
-    kind: 'date-time',
-    fiberyType: 'fibery/date-time',
-    meta,
-    decode: (v) => (v === null ? null : new Date(Number(v)).toISOString()),
-    encode: (v) => {
-      const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-      if (Number.isNaN(ms)) throw new TypeError('must be an ISO 8601 date, like 2026-01-31T00:00:00.000Z');
-      return ms;
-    },
   }),
   /** Fibery's public ids are numeric-looking strings ("42"); stored as integers. */
   numberText: (sql: string, meta: Meta = {}): FieldModel => ({
@@ -124,7 +92,6 @@ const field = {
   }),
 };
 
-/** `fibery/user`: the workspace's users (reference §4.3). */
 const readonly = { 'fibery/readonly?': true };
 
 export const fiberyUserType: TypeModel = {
@@ -136,12 +103,15 @@ export const fiberyUserType: TypeModel = {
   fields: {
     'fibery/id': field.uuid('u.id', { 'fibery/id?': true, ...readonly }),
     'fibery/public-id': field.numberText('u.public_id', { 'fibery/public-id?': true, ...readonly }),
-    'user/name': field.text('a.name', { 'ui/title?': true, 'fibery/required?': true }),
-    'user/email': field.email('a.email', { 'fibery/unique?': true, ...readonly }),
-    'fibery/role': field.text('u.role', readonly),
-    'fibery/active?': field.boolean('u.active', { 'fibery/default-value': true }),
-    'fibery/creation-date': field.dateTime('u.created_at', { 'fibery/creation-date?': true, ...readonly }),
-    'fibery/modification-date': field.dateTime('u.updated_at', {
+    'user/name': primitive('fibery/text', 'a.name', { 'ui/title?': true, 'fibery/required?': true }),
+    'user/email': primitive('fibery/email', 'a.email', { 'fibery/unique?': true, ...readonly }),
+    'fibery/role': primitive('fibery/text', 'u.role', readonly),
+    'fibery/active?': primitive('fibery/bool', 'u.active', { 'fibery/default-value': true }),
+    'fibery/creation-date': primitive('fibery/date-time', 'u.created_at', {
+      'fibery/creation-date?': true,
+      ...readonly,
+    }),
+    'fibery/modification-date': primitive('fibery/date-time', 'u.updated_at', {
       'fibery/modification-date?': true,
       ...readonly,
     }),
