@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
-import { commandRoutes } from './commands/index.ts';
+import { commandLimits, commandRoutes } from './commands/index.ts';
 import type { Config } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -81,11 +81,7 @@ export async function createApp({
       resolveWorkspace,
       storage,
       clock,
-      limits: {
-        defaultLimit: config.queryDefaultLimit,
-        maxLimit: config.queryMaxLimit,
-        maxCommands: config.maxCommandsPerRequest,
-      },
+      limits: commandLimits(config),
     }),
   );
   await app.register(loginRoutes({ auth, resolveWorkspace }));

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/index.ts';
 import { formatBanner, runFirstStart } from './bootstrap/first-start.ts';
+import { createSampleSpace } from './bootstrap/sample-space.ts';
+import { commandLimits } from './commands/index.ts';
 import type { Config } from './config/index.ts';
 import { openStorage } from './storage/index.ts';
 
@@ -59,6 +61,19 @@ export async function serve({
       tokens,
       storage,
       defaultWorkspace: config.defaultWorkspace,
+      populate: (workspace, admin) =>
+        createSampleSpace({
+          principal: {
+            workspace,
+            user: admin,
+            role: admin.role,
+            credential: { kind: 'token', id: 'first-start' },
+          },
+          db: storage,
+          limits: commandLimits(config),
+          clock: Date,
+          log: { log: logger, requestId: 'first-start' },
+        }),
     });
 
     const app = await createApp({ config, storage, logger });

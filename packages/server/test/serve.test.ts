@@ -26,6 +26,27 @@ describe('first start', () => {
     const token = first.stdout().match(/API token: (weft_\S+)/)![1];
     const tokens = await fetch(`${url}/api/tokens`, { headers: { authorization: `Token ${token}` } });
     assert.equal(tokens.status, 200, 'the printed token works');
+    const players = await fetch(`${url}/api/commands`, {
+      method: 'POST',
+      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': ['Cricket/Name'],
+            'q/order-by': [[['Cricket/Name'], 'q/asc']],
+            'q/limit': 10,
+          },
+        },
+      }),
+    });
+    const envelope = (await players.json()) as { result: Record<string, string>[] };
+    assert.deepEqual(
+      envelope.result.map((p) => p['Cricket/Name']),
+      ['Brian Lara', 'Curtly Ambrose', 'Ellyse Perry', 'Virat Kohli'],
+      'the sample space is there',
+    );
     assert.match(
       first.stdout(),
       /curl -s http:\/\/localhost:\d+\/api\/commands -H 'Authorization: Token weft_/,

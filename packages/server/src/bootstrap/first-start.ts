@@ -1,7 +1,7 @@
 import type { AccountsService } from '../auth/accounts/index.ts';
 import type { TokensService } from '../auth/tokens/index.ts';
 import { WeftError } from '../http/errors.ts';
-import type { Storage } from '../storage/index.ts';
+import type { Storage, Workspace, WorkspaceUser } from '../storage/index.ts';
 
 export const FIRST_ADMIN_EMAIL = 'admin@example.com';
 
@@ -33,10 +33,13 @@ export async function runFirstStart({
   tokens,
   storage,
   defaultWorkspace,
+  populate,
 }: {
   accounts: AccountsService;
   tokens: TokensService;
   storage: Storage;
+  /** Fills the new workspace (the sample space), acting as its new admin. */
+  populate?: (workspace: Workspace, admin: WorkspaceUser) => Promise<void>;
   defaultWorkspace: string;
 }): Promise<FirstStart | null> {
   const existing = await storage.listWorkspaces();
@@ -61,6 +64,7 @@ export async function runFirstStart({
       role: 'admin',
     });
     if (!created.generatedPassword) return null;
+    await populate?.(created.workspace, created.user);
     const { value } = await tokens.createToken(created.user, 'Created on first start');
     return {
       workspace: workspace.slug,

@@ -1,4 +1,18 @@
 export { COMMAND_ERRORS, CommandError } from './command-error.ts';
+export type { CommandContext } from './command-handler.ts';
 export { commandRoutes } from './command-routes.ts';
-export { COMMANDS } from './dispatch-commands.ts';
+export { COMMANDS, runCommand } from './dispatch-commands.ts';
 export { commandHttpErrors } from './errors.ts';
+
+/** The limits commands work within, from the config. */
+export function commandLimits(config: {
+  queryDefaultLimit: number;
+  queryMaxLimit: number;
+  maxCommandsPerRequest: number;
+}) {
+  return {
+    defaultLimit: config.queryDefaultLimit,
+    maxLimit: config.queryMaxLimit,
+    maxCommands: config.maxCommandsPerRequest,
+  };
+}
