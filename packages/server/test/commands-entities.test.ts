@@ -152,13 +152,29 @@ for (const backend of backends) {
       );
       assert.equal(created['fibery/id'], 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4');
       assert.equal(created['fibery/public-id'], '1');
+      const [member] = await ok(
+        {
+          command: 'fibery.entity/query',
+          args: {
+            query: { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/where': ['=', ['fibery/id'], '$my-id'] },
+          },
+        },
+        'member',
+      );
+      assert.deepEqual(created['fibery/created-by'], { 'fibery/id': member['fibery/id'] });
       assert.deepEqual(
-        { ...created, 'fibery/creation-date': undefined, 'fibery/modification-date': undefined },
+        {
+          ...created,
+          'fibery/creation-date': undefined,
+          'fibery/modification-date': undefined,
+          'fibery/created-by': undefined,
+        },
         {
           'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4',
           'fibery/public-id': '1',
           'fibery/creation-date': undefined,
           'fibery/modification-date': undefined,
+          'fibery/created-by': undefined,
           'Cricket/Name': 'Curtly Ambrose',
           'Cricket/Born': '1963-09-21',
           'Cricket/Shirt Number': 1,
@@ -389,7 +405,7 @@ for (const backend of backends) {
         [
           batch('schema.type/create', {
             'fibery/name': 'Cricket/Ground',
-            'fibery/fields': [{ 'fibery/name': 'Cricket/Team', 'fibery/type': 'Cricket/Team' }],
+            'fibery/fields': [{ 'fibery/name': 'Cricket/Team', 'fibery/type': 'Cricket/Nowhere' }],
           }),
           'schema.error/unsupported-field-type',
         ],

@@ -43,8 +43,23 @@ export const COMMAND_ERRORS = {
     'A database or field name is not "Space/Name" (1-100 printable characters each side, no other "/"), or is reserved.',
   'schema.error/type-exists': 'A database with this name exists already.',
   'schema.error/field-exists': 'The database has a field with this name already.',
+  'entity.error/related-entity-not-found':
+    'A relation, collection item or enum value names an entity that does not exist in its database.',
+  'entity.error/collection-not-settable':
+    'Collections are not set by create or update: use fibery.entity/add-collection-items afterwards.',
+  'entity.error/not-a-collection': 'add- and remove-collection-items take a collection field.',
+  'entity.error/invalid-conflict-field':
+    'The upsert conflict field is missing, unknown, or not of type fibery/text, fibery/int or fibery/date.',
   'schema.error/unsupported-field-type':
-    'The field type is not one this server can store yet (primitive types only, for now).',
+    'The field type is neither a primitive type nor a database of the workspace.',
+  'schema.error/invalid-relation':
+    'The relation sides do not match (holder and type must mirror each other), or the relation has both sides already.',
+  'schema.error/type-in-use':
+    'Other databases have fields pointing to this one; delete them first or pass "delete-related-fields?": true.',
+  'schema.error/type-has-entities':
+    'The database has entities; delete them first or pass "delete-entities?": true.',
+  'schema.error/unsupported-mixin':
+    'The mixin is not one this server implements (fibery/rank-mixin, workflow/workflow, assignments/assignments-mixin).',
 } as const;
 
 export type CommandErrorName = keyof typeof COMMAND_ERRORS;

@@ -3,8 +3,18 @@ import type { Role } from '../storage/index.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
 import { entityQuery } from './entity-query.ts';
-import { entityCreate, entityDelete, entityUpdate } from './entity-writes.ts';
+import {
+  addCollectionItems,
+  entityBatchCreate,
+  entityBatchDelete,
+  entityCreate,
+  entityDelete,
+  entityUpdate,
+  entityUpsert,
+  removeCollectionItems,
+} from './entity-writes.ts';
 import { isObject } from './is-object.ts';
+import { installMixins } from './mixins.ts';
 import { schemaBatch } from './schema-batch.ts';
 import { schemaQuery } from './schema-query.ts';
 
@@ -75,6 +85,12 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'fibery.entity/create': entityCreate,
   'fibery.entity/update': entityUpdate,
   'fibery.entity/delete': entityDelete,
+  'fibery.entity/add-collection-items': addCollectionItems,
+  'fibery.entity/remove-collection-items': removeCollectionItems,
+  'fibery.entity.batch/create': entityBatchCreate,
+  'fibery.entity.batch/delete': entityBatchDelete,
+  'fibery.entity.batch/create-or-update': entityUpsert,
+  'fibery.app/install-mixins': installMixins,
 };
 
 const GRANTS: Record<Role, readonly Privilege[]> = {
@@ -116,7 +132,7 @@ export async function runCommand(
     if (!isObject(raw) || typeof raw.command !== 'string' || (raw.args != null && !isObject(raw.args))) {
       throw commandError('command.error/invalid-command', 'A command is {"command": "<name>", "args": {…}}.');
     }
-    const handler = COMMANDS[raw.command];
+    const handler = Object.hasOwn(COMMANDS, raw.command) ? COMMANDS[raw.command] : undefined;
     if (!handler) {
       throw commandError('command.error/unknown-command', `Unknown command "${raw.command.slice(0, 200)}".`, {
         command: raw.command.slice(0, 200),

@@ -1,5 +1,5 @@
 import type { CommandHandler } from './command-handler.ts';
-import { compileQuery, shapeRows } from './query/compile-query.ts';
+import { executeQuery } from './query/compile-query.ts';
 import { loadWorkspaceTypes } from './query/domain-types.ts';
 import { parseQuery } from './query/parse-query.ts';
 
@@ -9,7 +9,6 @@ export const entityQuery: CommandHandler = {
   async run(args, { principal, db, limits }) {
     const { types } = await loadWorkspaceTypes(db, principal.workspace.id);
     const query = parseQuery(args, principal.user.id, limits, types);
-    const { sql, params } = compileQuery(query, principal.workspace.id, db.dialect);
-    return shapeRows(query, await db.queryRows(sql, params));
+    return executeQuery(query, db, principal.workspace.id);
   },
 };

@@ -143,10 +143,22 @@ export interface SchemaField {
   id: string;
   name: string;
   fiberyType: string;
-  /** Generated column of the type's table. */
+  /** Generated column of the type's table ('' for a relation side stored elsewhere). */
   columnName: string;
   meta: Record<string, unknown>;
+  /** How a relation field is stored; null for primitive fields. */
+  storage: RelationStorage | null;
 }
+
+/**
+ * Where a relation side's links live. `column`: the holder's column `columnName` holds the related
+ * id (a to-one side). `reverse`: the partner field's column, in the related table, holds this
+ * entity's id. `join`: rows of a join table, this entity's id in `self`, the related one in `other`.
+ */
+export type RelationStorage =
+  | { kind: 'column' }
+  | { kind: 'reverse'; field: string }
+  | { kind: 'join'; table: string; self: string; other: string };
 
 export interface SchemaType {
   id: string;
@@ -162,6 +174,19 @@ export interface SchemaRepository {
   getSchema(workspaceId: string): Promise<{ version: number; types: SchemaType[] }>;
   createSchemaType(workspaceId: string, type: Omit<SchemaType, 'fields'>, at: number): Promise<void>;
   createSchemaField(typeId: string, field: SchemaField, position: number): Promise<void>;
+  updateSchemaType(typeId: string, patch: { name?: string; meta?: Record<string, unknown> }): Promise<void>;
+  deleteSchemaType(typeId: string): Promise<void>;
+  updateSchemaField(
+    fieldId: string,
+    patch: {
+      name?: string;
+      meta?: Record<string, unknown>;
+      storage?: RelationStorage;
+      columnName?: string;
+      fiberyType?: string;
+    },
+  ): Promise<void>;
+  deleteSchemaField(fieldId: string): Promise<void>;
   bumpSchemaVersion(workspaceId: string): Promise<void>;
   /** The type's next `fibery/public-id`; call it inside the transaction that inserts the entity. */
   nextPublicId(typeId: string): Promise<number>;

@@ -2,6 +2,7 @@ export type {
   Account,
   ApiToken,
   CredentialOwner,
+  RelationStorage,
   Repositories,
   Role,
   SchemaField,

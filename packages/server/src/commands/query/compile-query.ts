@@ -1,21 +1,22 @@
 /**
- * A parsed query → one SQL statement for SQLite or PostgreSQL. Field SQL comes only from the type
- * model and every value is a bound parameter. Both databases give the same answers: text compares
- * and sorts bytewise (`COLLATE "C"` on PostgreSQL, SQLite's default), NULLs sort first ascending,
- * and ties are broken by the type's id field.
+ * A parsed query → SQL for SQLite or PostgreSQL, and its execution. Field SQL comes only from the
+ * type model and every value is a bound parameter. Both databases give the same answers: text
+ * compares and sorts bytewise (`COLLATE "C"` on PostgreSQL, SQLite's default), NULLs sort first
+ * ascending, and ties are broken by the type's id field.
+ *
+ * To-one paths become LEFT JOINs (one per distinct path); a condition through a collection is an
+ * EXISTS sub-select; an aggregate over a collection is a correlated sub-select. A collection
+ * sub-query runs as one more statement per level, for all parent rows at once (the parent ids are
+ * one JSON parameter), with `ROW_NUMBER()` applying its limit per parent: never one per row.
  */
 import type { Dialect, SqlValue } from '../../storage/index.ts';
-import type { Condition, ParsedQuery } from './parse-query.ts';
-import type { FieldModel } from './type-model.ts';
-
-export interface CompiledQuery {
-  sql: string;
-  params: SqlValue[];
-}
+import type { AggregateFn, Condition, FieldPath, ParsedQuery, SelectNode, Step } from './parse-query.ts';
+import type { FieldModel, RelationModel } from './type-model.ts';
 
 class Builder {
   readonly params: SqlValue[] = [];
   readonly dialect: Dialect;
+  #aliases = 0;
 
   constructor(dialect: Dialect) {
     this.dialect = dialect;
@@ -26,14 +27,27 @@ class Builder {
     return `$${this.params.length}`;
   }
 
+  alias(): string {
+    this.#aliases += 1;
+    return `j${this.#aliases}`;
+  }
+
   text(value: string): string {
     return `CAST(${this.bind(value)} AS TEXT)`;
   }
 
-  /** The field as compared and sorted: bytewise for text on PostgreSQL too. */
-  column(field: FieldModel): string {
+  /** `expr IN (the ids)`, the ids bound as one JSON array. */
+  inIds(expr: string, ids: string[]): string {
+    const list = this.bind(JSON.stringify(ids));
+    return this.dialect === 'postgres'
+      ? `${expr} IN (SELECT json_array_elements_text(CAST(${list} AS json)))`
+      : `${expr} IN (SELECT value FROM json_each(${list}))`;
+  }
+
+  /** The expression as compared and sorted: bytewise for text on PostgreSQL too. */
+  collate(expr: string, field: FieldModel): string {
     const textual = field.kind === 'text' || field.kind === 'email' || field.kind === 'uuid';
-    return textual && this.dialect === 'postgres' ? `(${field.sql} COLLATE "C")` : field.sql;
+    return textual && this.dialect === 'postgres' ? `(${expr} COLLATE "C")` : expr;
   }
 
   contains(haystack: string, needle: string): string {
@@ -42,92 +56,375 @@ class Builder {
       : `instr(${haystack}, ${needle}) > 0`;
   }
 
-  condition(condition: Condition): string {
-    switch (condition.kind) {
-      case 'and':
-      case 'or':
-        return `(${condition.items.map((item) => this.condition(item)).join(condition.kind === 'and' ? ' AND ' : ' OR ')})`;
-      case 'compare': {
-        const column = this.column(condition.field);
-        if (condition.value === null) return `${column} IS ${condition.op === '=' ? '' : 'NOT '}NULL`;
-        // `!=` keeps rows where the field is NULL, as "not equal to the value" reads.
-        if (condition.op === '!=') return `(${column} <> ${this.bind(condition.value)} OR ${column} IS NULL)`;
-        return `${column} ${condition.op} ${this.bind(condition.value)}`;
-      }
-      case 'in': {
-        if (condition.values.length === 0) return condition.negate ? '1 = 1' : '1 = 0';
-        const list = condition.values.map((value) => this.bind(value)).join(', ');
-        const column = this.column(condition.field);
-        return condition.negate
-          ? `(${column} NOT IN (${list}) OR ${column} IS NULL)`
-          : `${column} IN (${list})`;
-      }
-      case 'null': {
-        const column = condition.field.sql;
-        const empty =
-          condition.orEmpty && condition.field.kind !== 'boolean' ? ` OR CAST(${column} AS TEXT) = ''` : '';
-        const test = `(${column} IS NULL${empty})`;
-        return condition.expected ? test : `NOT ${test}`;
-      }
-      case 'text': {
-        const column = condition.field.sql;
-        const lower = `lower(${column})`;
-        const value = this.text(condition.value);
-        switch (condition.op) {
-          case 'contains':
-            return `COALESCE(${this.contains(column, value)}, FALSE)`;
-          case 'not-contains':
-            return `NOT COALESCE(${this.contains(column, value)}, FALSE)`;
-          case 'contains-ignoring-case':
-            return `COALESCE(${this.contains(lower, `lower(${value})`)}, FALSE)`;
-          case 'not-contains-ignoring-case':
-            return `NOT COALESCE(${this.contains(lower, `lower(${value})`)}, FALSE)`;
-          case 'equals-ignoring-case':
-            return `${lower} = lower(${value})`;
-          case 'not-equals-ignoring-case':
-            return `(${lower} <> lower(${value}) OR ${column} IS NULL)`;
-          case 'starts-with-ignoring-case':
-            return `lower(substr(${column}, 1, length(${value}))) = lower(${value})`;
-          case 'ends-with-ignoring-case':
-            return `(length(${column}) >= length(${value}) AND lower(substr(${column}, length(${column}) - length(${value}) + 1)) = lower(${value}))`;
-        }
-      }
+  /** Rows of a collection's items (alias `r`) and the expression holding their holder's id. */
+  collectionSource(relation: RelationModel, target: Step['target'], r: string) {
+    const source = target.source(r);
+    const joins = source.joins.map((join) => ` LEFT JOIN ${join}`).join('');
+    const { link } = relation;
+    if (link.kind === 'join') {
+      const j = this.alias();
+      return {
+        from: `${link.table} ${j} JOIN ${source.table} ON ${r}.id = ${j}.${link.other}${joins}`,
+        parentKey: `${j}.${link.self}`,
+      };
     }
+    if (link.kind === 'reverse') return { from: `${source.table}${joins}`, parentKey: `${r}.${link.column}` };
+    throw new Error('a collection is stored in a join table or its partner column');
   }
 }
 
-export function compileQuery(query: ParsedQuery, workspaceId: string, dialect: Dialect): CompiledQuery {
-  const b = new Builder(dialect);
-  // Bound only where the scope uses it: PostgreSQL cannot type a parameter no expression uses.
-  const scope = query.type.scope.includes('$workspace')
-    ? query.type.scope.replace('$workspace', b.bind(workspaceId))
-    : query.type.scope;
-  const where = query.where ? ` AND ${b.condition(query.where)}` : '';
-  const from = `FROM ${query.type.from} WHERE ${scope}${where}`;
+type Leaf = Exclude<Condition, { kind: 'and' | 'or' }>;
 
-  if (query.select.kind === 'count') return { sql: `SELECT count(*) AS n ${from}`, params: b.params };
+/** The rows of one SELECT: the joins its paths need, by path. */
+class Scope {
+  readonly b: Builder;
+  readonly base: string;
+  readonly joins: string[] = [];
+  readonly #aliases = new Map<string, string>();
 
-  const columns = query.select.columns.map((column, i) => `${column.field.sql} AS c${i}`).join(', ');
-  const id = query.type.fields[query.type.idField]!;
-  const order = [...query.orderBy, { field: id, direction: 'asc' as const }]
-    .map(
-      ({ field, direction }) =>
-        `${b.column(field)} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`,
-    )
-    .join(', ');
-  // SQLite takes OFFSET only after a LIMIT; -1 means none there.
-  const noLimit = query.offset > 0 && dialect === 'sqlite' ? ' LIMIT -1' : '';
-  const limit = query.limit === null ? noLimit : ` LIMIT ${b.bind(query.limit)}`;
-  const offset = query.offset > 0 ? ` OFFSET ${b.bind(query.offset)}` : '';
-  const sql = `SELECT ${columns} ${from} ORDER BY ${order}${limit}${offset}`;
-  return { sql, params: b.params };
+  constructor(b: Builder, base: string) {
+    this.b = b;
+    this.base = base;
+  }
+
+  /** The alias of the row at the end of to-one `steps`, joining what is not joined yet. */
+  row(steps: Step[]): string {
+    let alias = this.base;
+    let key = '';
+    for (const step of steps) {
+      key += `>${step.relation.target}:${JSON.stringify(step.relation.link)}`;
+      let next = this.#aliases.get(key);
+      if (!next) {
+        next = this.b.alias();
+        this.#aliases.set(key, next);
+        const source = step.target.source(next);
+        const { link } = step.relation;
+        const on =
+          link.kind === 'column'
+            ? `${next}.id = ${alias}.${link.column}`
+            : link.kind === 'reverse'
+              ? `${next}.${link.column} = ${alias}.id`
+              : null;
+        if (on === null) throw new Error('a to-one path goes through a column or its reverse');
+        this.joins.push(`LEFT JOIN ${source.table} ON ${on}`, ...source.joins.map((j) => `LEFT JOIN ${j}`));
+      }
+      alias = next;
+    }
+    return alias;
+  }
+
+  /** SQL of a to-one path; `[relation, "fibery/id"]` reads the relation's column without a join. */
+  expr(path: FieldPath): string {
+    const last = path.steps[path.steps.length - 1];
+    if (
+      last &&
+      last.relation.link.kind === 'column' &&
+      path.field === last.target.fields[last.target.idField]
+    ) {
+      return `${this.row(path.steps.slice(0, -1))}.${last.relation.link.column}`;
+    }
+    return path.field.sql(this.row(path.steps));
+  }
+
+  get joinSql(): string {
+    return this.joins.map((join) => ` ${join}`).join('');
+  }
+
+  /** A leaf condition through a collection: "some item matches", or "no item matches" when negated. */
+  throughCollection(path: FieldPath, k: number, test: (scope: Scope, path: FieldPath) => string): string {
+    const holder = this.row(path.steps.slice(0, k));
+    const step = path.steps[k]!;
+    const r = this.b.alias();
+    const child = new Scope(this.b, r);
+    const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
+    const inner = child.leaf({ ...path, steps: path.steps.slice(k + 1) }, test);
+    return `EXISTS (SELECT 1 FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id AND ${inner})`;
+  }
+
+  leaf(path: FieldPath, test: (scope: Scope, path: FieldPath) => string): string {
+    const k = path.steps.findIndex((step) => step.relation.collection);
+    return k === -1 ? test(this, path) : this.throughCollection(path, k, test);
+  }
+
+  condition(node: Condition): string {
+    const b = this.b;
+    if (node.kind === 'and' || node.kind === 'or') {
+      const items = node.items.map((item) => this.condition(item));
+      return `(${items.join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
+    }
+    const condition = node as Leaf;
+    const collection = condition.path.steps.some((step) => step.relation.collection);
+    // Through a collection a negative test reads "no item matches the positive one".
+    const negative =
+      (condition.kind === 'compare' && condition.op === '!=' && condition.value !== null) ||
+      (condition.kind === 'in' && condition.negate) ||
+      (condition.kind === 'text' && condition.op.startsWith('not-')) ||
+      (condition.kind === 'null' && condition.expected) ||
+      (condition.kind === 'compare' && condition.value === null && condition.op === '=');
+    if (collection) {
+      const positive = this.leaf(condition.path, (scope, path) => scope.positive(condition, path));
+      return negative ? `NOT ${positive}` : positive;
+    }
+    const column = this.expr(condition.path);
+    const field = condition.path.field;
+    const compared = b.collate(column, field);
+    switch (condition.kind) {
+      case 'compare': {
+        if (condition.value === null) return `${column} IS ${condition.op === '=' ? '' : 'NOT '}NULL`;
+        // `!=` keeps rows where the field is NULL, as "not equal to the value" reads.
+        if (condition.op === '!=') return `(${compared} <> ${b.bind(condition.value)} OR ${column} IS NULL)`;
+        return `${compared} ${condition.op} ${b.bind(condition.value)}`;
+      }
+      case 'in': {
+        if (condition.values.length === 0) return condition.negate ? '1 = 1' : '1 = 0';
+        const list = condition.values.map((value) => b.bind(value)).join(', ');
+        return condition.negate
+          ? `(${compared} NOT IN (${list}) OR ${column} IS NULL)`
+          : `${compared} IN (${list})`;
+      }
+      case 'null': {
+        const test = `(${column} IS NULL${this.orEmpty(condition, column, field)})`;
+        return condition.expected ? test : `NOT ${test}`;
+      }
+      case 'text':
+        return this.text(condition.op, column, condition.value);
+    }
+  }
+
+  orEmpty(condition: Condition & { kind: 'null' }, column: string, field: FieldModel): string {
+    return condition.orEmpty && field.kind !== 'boolean' ? ` OR CAST(${column} AS TEXT) = ''` : '';
+  }
+
+  /** The positive form of a leaf, for an item of a collection. */
+  positive(condition: Leaf, path: FieldPath): string {
+    const b = this.b;
+    const column = this.expr(path);
+    const compared = b.collate(column, path.field);
+    switch (condition.kind) {
+      case 'compare':
+        if (condition.value === null) return `${column} IS NOT NULL`;
+        return `${compared} ${condition.op === '!=' ? '=' : condition.op} ${b.bind(condition.value)}`;
+      case 'in':
+        if (condition.values.length === 0) return '1 = 0';
+        return `${compared} IN (${condition.values.map((value) => b.bind(value)).join(', ')})`;
+      case 'null':
+        return `NOT (${column} IS NULL${this.orEmpty(condition, column, path.field)})`;
+      case 'text':
+        return this.text(condition.op.replace(/^not-/, '') as typeof condition.op, column, condition.value);
+    }
+  }
+
+  text(op: (Condition & { kind: 'text' })['op'], column: string, raw: string): string {
+    const b = this.b;
+    const lower = `lower(${column})`;
+    const value = b.text(raw);
+    switch (op) {
+      case 'contains':
+        return `COALESCE(${b.contains(column, value)}, FALSE)`;
+      case 'not-contains':
+        return `NOT COALESCE(${b.contains(column, value)}, FALSE)`;
+      case 'contains-ignoring-case':
+        return `COALESCE(${b.contains(lower, `lower(${value})`)}, FALSE)`;
+      case 'not-contains-ignoring-case':
+        return `NOT COALESCE(${b.contains(lower, `lower(${value})`)}, FALSE)`;
+      case 'equals-ignoring-case':
+        return `${lower} = lower(${value})`;
+      case 'not-equals-ignoring-case':
+        return `(${lower} <> lower(${value}) OR ${column} IS NULL)`;
+      case 'starts-with-ignoring-case':
+        return `lower(substr(${column}, 1, length(${value}))) = lower(${value})`;
+      case 'ends-with-ignoring-case':
+        return `(length(${column}) >= length(${value}) AND lower(substr(${column}, length(${column}) - length(${value}) + 1)) = lower(${value}))`;
+    }
+  }
+
+  /** An aggregate over the rows of a collection (per row), or over the scope's rows. */
+  aggregate(fn: AggregateFn, path: FieldPath): string {
+    const k = path.steps.findIndex((step) => step.relation.collection);
+    if (k === -1) return aggregateSql(fn, this.expr(path));
+    const holder = this.row(path.steps.slice(0, k));
+    const step = path.steps[k]!;
+    const r = this.b.alias();
+    const child = new Scope(this.b, r);
+    const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
+    const value = child.expr({ ...path, steps: path.steps.slice(k + 1) });
+    return `(SELECT ${aggregateSql(fn, value)} FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id)`;
+  }
 }
 
-/** Rows of the compiled statement → Fibery's result objects. */
-export function shapeRows(query: ParsedQuery, rows: Record<string, unknown>[]): unknown[] {
-  if (query.select.kind === 'count') return [{ [query.select.key]: Number(rows[0]?.n ?? 0) }];
-  const columns = query.select.columns;
-  return rows.map((row) =>
-    Object.fromEntries(columns.map((column, i) => [column.key, column.field.decode(row[`c${i}`] ?? null)])),
-  );
+const aggregateSql = (fn: AggregateFn, expr: string) =>
+  fn === 'sum' ? `COALESCE(sum(${expr}), 0)` : `${fn}(${expr})`;
+
+const decodeAggregate = (fn: AggregateFn, field: FieldModel, value: unknown) =>
+  value === null || value === undefined
+    ? null
+    : fn === 'min' || fn === 'max'
+      ? field.decode(value)
+      : Number(value);
+
+type Row = Record<string, unknown>;
+type Shaper = (row: Row) => unknown;
+
+interface Level {
+  sql: string;
+  params: SqlValue[];
+  shape(row: Row): Record<string, unknown>;
+  /** Collection sub-queries to run for this level's rows (`_id` holds each row's id). */
+  collections: (SelectNode & { kind: 'collection' })[];
+}
+
+/** One SELECT of a query (the top one, or a collection sub-query for `parent` ids). */
+function compileLevel(
+  b: Builder,
+  query: ParsedQuery,
+  workspaceId: string,
+  parent: { relation: RelationModel; ids: string[] } | null,
+): Level {
+  const t = parent ? b.alias() : 't';
+  const scope = new Scope(b, t);
+  const type = query.type;
+  const columns: string[] = [];
+  const column = (sql: string) => {
+    columns.push(`${sql} AS c${columns.length}`);
+    return `c${columns.length - 1}`;
+  };
+  const collections: Level['collections'] = [];
+
+  const where: string[] = [];
+  let from: string;
+  let parentKey: string | null = null;
+  if (parent) {
+    const source = b.collectionSource(parent.relation, type, t);
+    from = source.from;
+    parentKey = source.parentKey;
+    where.push(b.inIds(parentKey, parent.ids));
+  } else {
+    const source = type.source(t);
+    from = `${source.table}${source.joins.map((join) => ` LEFT JOIN ${join}`).join('')}`;
+  }
+  const typeScope = type.scope(t, () => b.bind(workspaceId));
+  if (typeScope) where.push(typeScope);
+  if (query.where) where.push(scope.condition(query.where));
+
+  if (query.select.kind === 'aggregate') {
+    const shapers = query.select.items.map((item) => {
+      const c = column(scope.aggregate(item.fn, item.path));
+      return [item.key, (row: Row) => decodeAggregate(item.fn, item.path.field, row[c])] as const;
+    });
+    const sql = `SELECT ${columns.join(', ')} FROM ${from}${scope.joinSql} WHERE ${where.join(' AND ') || '1 = 1'}`;
+    return {
+      sql,
+      params: b.params,
+      shape: (row) => Object.fromEntries(shapers.map(([key, shape]) => [key, shape(row)])),
+      collections,
+    };
+  }
+
+  const shaper = (node: SelectNode): Shaper => {
+    switch (node.kind) {
+      case 'value': {
+        const c = column(scope.expr(node.path));
+        return (row) => node.path.field.decode(row[c] ?? null);
+      }
+      case 'aggregate': {
+        const c = column(scope.aggregate(node.fn, node.path));
+        return (row) => decodeAggregate(node.fn, node.path.field, row[c]);
+      }
+      case 'collection':
+        collections.push(node);
+        return () => [];
+      case 'object': {
+        const present = node.present ? column(scope.expr(node.present)) : null;
+        const children = node.children.map((child) => [child.key, shaper(child)] as const);
+        return (row) =>
+          present !== null && (row[present] ?? null) === null
+            ? null
+            : Object.fromEntries(children.map(([key, shape]) => [key, shape(row)]));
+      }
+    }
+  };
+  const shapers = query.select.nodes.map((node) => [node.key, shaper(node)] as const);
+
+  const id = type.fields[type.idField]!;
+  const order = [
+    ...query.orderBy,
+    { path: { steps: [], field: id, name: type.idField }, direction: 'asc' as const },
+  ]
+    .map(
+      ({ path, direction }) =>
+        `${b.collate(scope.expr(path), path.field)} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`,
+    )
+    .join(', ');
+  const hidden = `${id.sql(t)} AS _id${parentKey ? `, ${parentKey} AS _p` : ''}`;
+  const body = `FROM ${from}${scope.joinSql} WHERE ${where.join(' AND ') || '1 = 1'}`;
+  const list = [hidden, ...columns].join(', ');
+  const shape = (row: Row) => Object.fromEntries(shapers.map(([key, s]) => [key, s(row)]));
+
+  if (parentKey) {
+    // The limit and offset apply to each parent's items.
+    const n = `ROW_NUMBER() OVER (PARTITION BY ${parentKey} ORDER BY ${order}) AS _n`;
+    const range = [
+      query.offset > 0 ? `_n > ${b.bind(query.offset)}` : null,
+      query.limit !== null ? `_n <= ${b.bind(query.offset + query.limit)}` : null,
+    ].filter(Boolean);
+    const sql = `SELECT * FROM (SELECT ${list}, ${n} ${body}) s${range.length ? ` WHERE ${range.join(' AND ')}` : ''} ORDER BY _p, _n`;
+    return { sql, params: b.params, shape, collections };
+  }
+  // SQLite takes OFFSET only after a LIMIT; -1 means none there.
+  const noLimit = query.offset > 0 && b.dialect === 'sqlite' ? ' LIMIT -1' : '';
+  const limit = query.limit === null ? noLimit : ` LIMIT ${b.bind(query.limit)}`;
+  const offset = query.offset > 0 ? ` OFFSET ${b.bind(query.offset)}` : '';
+  return {
+    sql: `SELECT ${list} ${body} ORDER BY ${order}${limit}${offset}`,
+    params: b.params,
+    shape,
+    collections,
+  };
+}
+
+export interface QueryExecutor {
+  dialect: Dialect;
+  queryRows(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
+}
+
+/** The SQL of a query's first statement (for tests and the bench). */
+export function compileQuery(query: ParsedQuery, workspaceId: string, dialect: Dialect) {
+  const level = compileLevel(new Builder(dialect), query, workspaceId, null);
+  return { sql: level.sql, params: level.params };
+}
+
+async function fill(db: QueryExecutor, workspaceId: string, level: Level, rows: Row[], objects: Row[]) {
+  for (const node of level.collections) {
+    for (const object of objects) object[node.key] = [];
+    const ids = [...new Set(rows.map((row) => String(row._id)))];
+    if (ids.length === 0) continue;
+    const sub = compileLevel(new Builder(db.dialect), node.query, workspaceId, {
+      relation: node.relation,
+      ids,
+    });
+    const subRows = await db.queryRows(sub.sql, sub.params);
+    const subObjects = subRows.map(sub.shape);
+    await fill(db, workspaceId, sub, subRows, subObjects);
+    const byParent = new Map<string, Row[]>();
+    for (const [i, row] of subRows.entries()) {
+      const key = String(row._p);
+      const list = byParent.get(key) ?? [];
+      if (list.length === 0) byParent.set(key, list);
+      list.push(subObjects[i]!);
+    }
+    for (const [i, row] of rows.entries()) objects[i]![node.key] = byParent.get(String(row._id)) ?? [];
+  }
+}
+
+/** Runs a parsed query: one statement, plus one per collection sub-query per level. */
+export async function executeQuery(
+  query: ParsedQuery,
+  db: QueryExecutor,
+  workspaceId: string,
+): Promise<Row[]> {
+  const level = compileLevel(new Builder(db.dialect), query, workspaceId, null);
+  const rows = await db.queryRows(level.sql, level.params);
+  const objects = rows.map(level.shape);
+  await fill(db, workspaceId, level, rows, objects);
+  return objects;
 }

@@ -1,10 +1,11 @@
 /**
  * A workspace's domain types, from its stored schema, as the type model the compiler uses. Every
- * domain table has the standard columns; each field adds a generated column.
+ * domain table has the standard columns; each primitive field adds a generated column, and each
+ * relation field is stored as `RelationStorage` says (a column, its partner's column, a join table).
  */
-import type { Repositories, SchemaType } from '../../storage/index.ts';
+import type { Repositories, SchemaField, SchemaType } from '../../storage/index.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
-import { builtInTypes, type FieldModel, type TypeModel } from './type-model.ts';
+import { builtInTypes, type FieldModel, type RelationModel, type TypeModel } from './type-model.ts';
 
 /** The fields every domain type has (reference §4.2), with the columns that hold them. */
 export const STANDARD_FIELDS: Record<
@@ -31,41 +32,115 @@ export const STANDARD_FIELDS: Record<
     fiberyType: 'fibery/date-time',
     meta: { 'fibery/modification-date?': true, 'fibery/readonly?': true, 'fibery/default-value': '$now' },
   },
+  'fibery/created-by': {
+    column: 'created_by',
+    fiberyType: 'fibery/user',
+    meta: { 'fibery/readonly?': true, 'fibery/default-value': { 'fibery/id': '$my-id' } },
+  },
 };
+
+const uuid = PRIMITIVE_TYPES['fibery/uuid']!;
+
+/** A field holding related ids: compared and encoded as a UUID, never decoded on its own. */
+function relationField(
+  sql: (t: string) => string,
+  fiberyType: string,
+  meta: Record<string, unknown>,
+  relation: RelationModel,
+  column?: string,
+): FieldModel {
+  return { ...uuid, sql, fiberyType, meta, relation, ...(column ? { column } : {}) };
+}
 
 function standardField(name: string): FieldModel {
   const standard = STANDARD_FIELDS[name]!;
-  const primitive = PRIMITIVE_TYPES[standard.fiberyType]!;
+  const sql = (t: string) => `${t}.${standard.column}`;
   if (name === 'fibery/public-id') {
     // Stored as an integer, shown as Fibery's numeric-looking string.
-    return {
-      ...builtInTypes['fibery/user']!.fields['fibery/public-id']!,
-      sql: `t.${standard.column}`,
-      meta: standard.meta,
-    };
+    return { ...builtInTypes['fibery/user']!.fields['fibery/public-id']!, sql, meta: standard.meta };
   }
-  return { ...primitive, sql: `t.${standard.column}`, fiberyType: standard.fiberyType, meta: standard.meta };
+  if (name === 'fibery/created-by') {
+    return relationField(sql, 'fibery/user', standard.meta, {
+      target: 'fibery/user',
+      collection: false,
+      link: { kind: 'column', column: standard.column },
+    });
+  }
+  const primitive = PRIMITIVE_TYPES[standard.fiberyType]!;
+  return { ...primitive, sql, fiberyType: standard.fiberyType, meta: standard.meta };
 }
 
-export function domainTypeModel(type: SchemaType): TypeModel {
+interface SchemaIndex {
+  types: SchemaType[];
+  fields: Map<string, { field: SchemaField; holder: SchemaType }>;
+}
+
+/** The model of a relation field, from its storage and (for a stored-elsewhere side) its partner's. */
+function relationModel(field: SchemaField, index: SchemaIndex): FieldModel {
+  const storage = field.storage!;
+  const collection = field.meta['fibery/collection?'] === true;
+  const relationId = field.meta['fibery/relation'];
+  const partnerEntry =
+    typeof relationId === 'string'
+      ? [...index.fields.values()].find(
+          (entry) => entry.field.id !== field.id && entry.field.meta['fibery/relation'] === relationId,
+        )
+      : undefined;
+  const partner = partnerEntry
+    ? { type: partnerEntry.holder.name, field: partnerEntry.field.name }
+    : undefined;
+  const base = { target: field.fiberyType, collection, fieldId: field.id, ...(partner ? { partner } : {}) };
+  if (storage.kind === 'column') {
+    const column = field.columnName;
+    return relationField(
+      (t) => `${t}.${column}`,
+      field.fiberyType,
+      field.meta,
+      { ...base, link: { kind: 'column', column } },
+      column,
+    );
+  }
+  if (storage.kind === 'join') {
+    const { table, self, other } = storage;
+    return relationField(() => 'NULL', field.fiberyType, field.meta, {
+      ...base,
+      link: { kind: 'join', table, self, other },
+    });
+  }
+  const reverse = index.fields.get(storage.field);
+  const column = reverse?.field.columnName ?? 'id';
+  const table = reverse?.holder.tableName ?? 'missing';
+  // A to-one side read through its partner's column (the second side of a one-to-one relation).
+  const sql = collection
+    ? () => 'NULL'
+    : (t: string) => `(SELECT r.id FROM ${table} r WHERE r.${column} = ${t}.id LIMIT 1)`;
+  return relationField(sql, field.fiberyType, field.meta, { ...base, link: { kind: 'reverse', column } });
+}
+
+export function domainTypeModel(type: SchemaType, index: SchemaIndex): TypeModel {
   const fields: Record<string, FieldModel> = {};
   for (const name of Object.keys(STANDARD_FIELDS)) fields[name] = standardField(name);
   for (const field of type.fields) {
+    if (field.storage) {
+      fields[field.name] = relationModel(field, index);
+      continue;
+    }
     const primitive = PRIMITIVE_TYPES[field.fiberyType]!;
+    const column = field.columnName;
     fields[field.name] = {
       ...primitive,
-      sql: `t.${field.columnName}`,
+      sql: (t) => `${t}.${column}`,
       fiberyType: field.fiberyType,
       meta: field.meta,
-      column: field.columnName,
+      column,
     };
   }
   return {
     name: type.name,
     meta: type.meta,
     domain: { id: type.id, table: type.tableName },
-    from: `${type.tableName} t`,
-    scope: '1 = 1',
+    source: (t) => ({ table: `${type.tableName} ${t}`, joins: [] }),
+    scope: () => null,
     idField: 'fibery/id',
     fields,
   };
@@ -81,6 +156,9 @@ export interface WorkspaceTypes {
 export async function loadWorkspaceTypes(db: Repositories, workspaceId: string): Promise<WorkspaceTypes> {
   const schema = await db.getSchema(workspaceId);
   const types: Record<string, TypeModel> = { ...builtInTypes };
-  for (const type of schema.types) types[type.name] = domainTypeModel(type);
+  const index: SchemaIndex = { types: schema.types, fields: new Map() };
+  for (const holder of schema.types)
+    for (const field of holder.fields) index.fields.set(field.id, { field, holder });
+  for (const type of schema.types) types[type.name] = domainTypeModel(type, index);
   return { version: schema.version, types };
 }

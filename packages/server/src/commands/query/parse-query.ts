@@ -1,12 +1,16 @@
 /**
  * Checks a `fibery.entity/query` query against the type model and turns it into a small tree the
- * compiler can trust: every field resolved, every value taken from `params` and encoded for its
- * field. Fibery's rule that values go through `$params` (never inline) is kept. `null` counts as
+ * compiler can trust: every field and path resolved, every value taken from `params` and encoded for
+ * its field. Fibery's rule that values go through `$params` (never inline) is kept. `null` counts as
  * absent for every clause (Fibery's Android client sends them).
+ *
+ * Paths (`["Cricket/Current Team", "Cricket/Name"]`) go through to-one relations in `q/select`,
+ * `q/where` and `q/order-by`; in `q/where` and in aggregates they may also go through a collection,
+ * meaning "any of its items". A collection is selected with a sub-query of its own.
  */
 import { commandError } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
-import type { FieldModel, TypeModel } from './type-model.ts';
+import type { FieldModel, RelationModel, TypeModel } from './type-model.ts';
 
 export const MAX_DEPTH = 64;
 
@@ -20,23 +24,51 @@ export type TextOp =
   | 'ends-with-ignoring-case'
   | 'contains-ignoring-case'
   | 'not-contains-ignoring-case';
+export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** One hop through a relation field of the row before it. */
+export interface Step {
+  relation: RelationModel;
+  /** The related database. */
+  target: TypeModel;
+}
+
+/** A field reached from the query's row through `steps` (empty for the row's own field). */
+export interface FieldPath {
+  steps: Step[];
+  /** The field at the end of the path, of the last step's target. */
+  field: FieldModel;
+  /** The path as written, for messages. */
+  name: string;
+}
 
 export type Condition =
   | { kind: 'and' | 'or'; items: Condition[] }
-  | { kind: 'compare'; op: CompareOp; field: FieldModel; value: string | number | boolean | null }
-  | { kind: 'in'; negate: boolean; field: FieldModel; values: (string | number | boolean)[] }
-  | { kind: 'text'; op: TextOp; field: FieldModel; value: string }
-  | { kind: 'null'; field: FieldModel; orEmpty: boolean; expected: boolean };
+  | { kind: 'compare'; op: CompareOp; path: FieldPath; value: string | number | boolean | null }
+  | { kind: 'in'; negate: boolean; path: FieldPath; values: (string | number | boolean)[] }
+  | { kind: 'text'; op: TextOp; path: FieldPath; value: string }
+  | { kind: 'null'; path: FieldPath; orEmpty: boolean; expected: boolean };
+
+export type SelectNode =
+  /** A value: a field of the row, or at the end of to-one steps. */
+  | { kind: 'value'; key: string; path: FieldPath }
+  /** A nested object; `null` when `present` (a to-one relation's id) is null. */
+  | { kind: 'object'; key: string; present: FieldPath | null; children: SelectNode[] }
+  /** A collection field of the row, read by a sub-query of its own. */
+  | { kind: 'collection'; key: string; relation: RelationModel; query: ParsedQuery }
+  /** An aggregate over a collection of the row. */
+  | { kind: 'aggregate'; key: string; fn: AggregateFn; path: FieldPath };
 
 export type Selection =
-  | { kind: 'fields'; columns: { key: string; name: string; field: FieldModel }[] }
-  | { kind: 'count'; key: string };
+  | { kind: 'rows'; nodes: SelectNode[] }
+  /** Aggregates over all rows the query matches: one result row. */
+  | { kind: 'aggregate'; items: { key: string; fn: AggregateFn; path: FieldPath }[] };
 
 export interface ParsedQuery {
   type: TypeModel;
   select: Selection;
   where: Condition | null;
-  orderBy: { field: FieldModel; direction: 'asc' | 'desc' }[];
+  orderBy: { path: FieldPath; direction: 'asc' | 'desc' }[];
   /** null: no limit (`q/no-limit`). */
   limit: number | null;
   offset: number;
@@ -61,107 +93,164 @@ const TEXT_OPS: Record<string, TextOp> = {
   'q/not-contains-ignoring-case?': 'not-contains-ignoring-case',
 };
 const NULL_FUNCTIONS: Record<string, boolean> = { 'q/null?': false, 'q/null-or-empty?': true };
+const AGGREGATES: Record<string, AggregateFn> = {
+  'q/count': 'count',
+  'q/sum': 'sum',
+  'q/avg': 'avg',
+  'q/min': 'min',
+  'q/max': 'max',
+};
+const QUERY_KEYS = new Set(['q/from', 'q/select', 'q/where', 'q/order-by', 'q/limit', 'q/offset']);
 
 const invalid = (message: string) => commandError('entity.error/invalid-query', message);
+const show = (value: unknown) => JSON.stringify(value)?.slice(0, 200);
+
+const isAggregate = (expr: unknown): expr is [string, unknown] =>
+  Array.isArray(expr) && typeof expr[0] === 'string' && Object.hasOwn(AGGREGATES, expr[0]);
 
 class QueryParser {
-  readonly type: TypeModel;
+  readonly types: Record<string, TypeModel>;
   readonly params: Record<string, unknown>;
+  readonly limits: QueryLimits;
 
-  constructor(type: TypeModel, params: Record<string, unknown>) {
-    this.type = type;
+  constructor(types: Record<string, TypeModel>, params: Record<string, unknown>, limits: QueryLimits) {
+    this.types = types;
     this.params = params;
+    this.limits = limits;
   }
 
-  /** `"user/name"`, `["user/name"]`: a field of this type (paths through relations come with relations). */
-  field(operand: unknown): { name: string; field: FieldModel } {
-    const path = Array.isArray(operand) ? operand : [operand];
-    if (path.length !== 1 || typeof path[0] !== 'string') {
-      throw invalid(
-        `A field is "Space/Field" or ["Space/Field"]; got ${JSON.stringify(operand)?.slice(0, 200)}.`,
-      );
-    }
-    const name = path[0];
-    const field = this.type.fields[name];
+  fieldOf(type: TypeModel, name: string): FieldModel {
+    const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
     if (!field) {
       throw commandError(
         'entity.error/schema-field-not-found',
-        `"${name}" field was not found in "${this.type.name}" database.`,
-        {
-          type: this.type.name,
-          field: name,
-        },
+        `"${name.slice(0, 200)}" field was not found in "${type.name}" database.`,
+        { type: type.name, field: name.slice(0, 200) },
       );
     }
-    return { name, field };
+    return field;
+  }
+
+  step(relation: RelationModel): Step {
+    return { relation, target: this.types[relation.target]! };
+  }
+
+  /**
+   * `"Space/Field"`, `["Space/Field"]` or `["Space/Relation", …, "Space/Field"]` from `type`.
+   * Collections may be crossed only where `collections` allows it.
+   */
+  path(operand: unknown, type: TypeModel, collections: boolean): FieldPath {
+    const parts = Array.isArray(operand) ? operand : [operand];
+    if (parts.length === 0 || !parts.every((part) => typeof part === 'string')) {
+      throw invalid(`A field is "Space/Field", ["Space/Field"] or a path of them; got ${show(operand)}.`);
+    }
+    if (parts.length > MAX_DEPTH) throw invalid(`A path has at most ${MAX_DEPTH} fields.`);
+    const steps: Step[] = [];
+    let current = type;
+    for (const [i, part] of (parts as string[]).entries()) {
+      const field = this.fieldOf(current, part);
+      const name = (parts as string[]).join(' → ');
+      if (i === parts.length - 1) {
+        // A collection where "any item" may be meant stands for its items' ids.
+        if (field.relation?.collection && collections) {
+          const step = this.step(field.relation);
+          return { steps: [...steps, step], field: step.target.fields[step.target.idField]!, name };
+        }
+        return { steps, field, name };
+      }
+      if (!field.relation) {
+        throw invalid(`"${part}" of "${current.name}" is not a relation, so a path cannot go through it.`);
+      }
+      if (field.relation.collection && !collections) {
+        throw invalid(
+          `"${part}" is a collection: paths go through to-one relations only; select it with a sub-query.`,
+        );
+      }
+      const step = this.step(field.relation);
+      steps.push(step);
+      current = step.target;
+    }
+    throw invalid('empty path');
+  }
+
+  /** A path whose end is a value a row can hold (not a collection). */
+  valuePath(operand: unknown, type: TypeModel, collections: boolean): FieldPath {
+    const path = this.path(operand, type, collections);
+    if (path.field.relation?.collection && !collections) {
+      throw invalid(`"${path.name}" is a collection: select it with a sub-query, or count it with q/count.`);
+    }
+    return path;
   }
 
   param(operand: unknown): unknown {
     if (typeof operand !== 'string' || !operand.startsWith('$')) {
       throw invalid(
-        `Values go through params: write "$name" and pass {"params": {"$name": …}}; got ${JSON.stringify(operand)?.slice(0, 200)}.`,
+        `Values go through params: write "$name" and pass {"params": {"$name": …}}; got ${show(operand)}.`,
       );
     }
-    if (!(operand in this.params)) {
-      throw commandError('entity.error/parameter-not-found', `Parameter "${operand}" is not in params.`, {
-        parameter: operand,
-      });
+    if (!Object.hasOwn(this.params, operand)) {
+      throw commandError(
+        'entity.error/parameter-not-found',
+        `Parameter "${operand.slice(0, 200)}" is not in params.`,
+        {
+          parameter: operand.slice(0, 200),
+        },
+      );
     }
     return this.params[operand];
   }
 
-  encode(field: FieldModel, name: string, value: unknown, parameter: unknown) {
+  encode(path: FieldPath, value: unknown, parameter: unknown) {
+    // A relation (or a collection) compares by the related ids.
     try {
-      return field.encode(value);
+      if (isObject(value) && path.field.relation && 'fibery/id' in value)
+        return path.field.encode(value['fibery/id']);
+      return path.field.encode(value);
     } catch (error) {
       throw commandError(
         'entity.error/invalid-parameter',
-        `Parameter ${String(parameter)} for "${name}" ${(error as Error).message}.`,
-        {
-          parameter,
-          field: name,
-        },
+        `Parameter ${String(parameter)} for "${path.name}" ${(error as Error).message}.`,
+        { parameter, field: path.name },
       );
     }
   }
 
-  condition(raw: unknown, depth: number): Condition {
+  condition(raw: unknown, type: TypeModel, depth: number): Condition {
     if (depth > MAX_DEPTH)
       throw commandError('entity.error/query-too-deep', `q/where nests deeper than ${MAX_DEPTH} levels.`);
     if (!Array.isArray(raw) || typeof raw[0] !== 'string') {
-      throw invalid(
-        `A q/where condition is [operator, …operands]; got ${JSON.stringify(raw)?.slice(0, 200)}.`,
-      );
+      throw invalid(`A q/where condition is [operator, …operands]; got ${show(raw)}.`);
     }
     const [op, ...operands] = raw as [string, ...unknown[]];
     if (op === 'q/and' || op === 'q/or') {
       if (operands.length === 0) throw invalid(`${op} needs at least one condition.`);
       return {
         kind: op === 'q/and' ? 'and' : 'or',
-        items: operands.map((item) => this.condition(item, depth + 1)),
+        items: operands.map((item) => this.condition(item, type, depth + 1)),
       };
     }
-    if (op in NULL_FUNCTIONS) return this.nullTest(op, operands[0], true);
-    if (operands.length !== 2) throw invalid(`"${op}" takes two operands: a field and a "$param".`);
+    if (op in NULL_FUNCTIONS) return this.nullTest(op, operands[0], type, true);
+    if (operands.length !== 2)
+      throw invalid(`"${op.slice(0, 100)}" takes two operands: a field and a "$param".`);
     const [left, right] = operands;
     if (COMPARE_OPS.has(op)) {
       if (Array.isArray(left) && typeof left[0] === 'string' && left[0] in NULL_FUNCTIONS) {
         const expected = this.param(right);
         if (typeof expected !== 'boolean')
           throw commandError('entity.error/invalid-parameter', `${left[0]} is compared with true or false.`);
-        return this.nullTest(left[0], left[1], op === '=' ? expected : !expected);
+        return this.nullTest(left[0], left[1], type, op === '=' ? expected : !expected);
       }
-      const { name, field } = this.field(left);
+      const path = this.path(left, type, true);
       const value = this.param(right);
       if (value === null) {
         if (op !== '=' && op !== '!=')
           throw commandError('entity.error/invalid-parameter', `"${op}" cannot compare with null.`);
-        return { kind: 'compare', op, field, value: null };
+        return { kind: 'compare', op, path, value: null };
       }
-      return { kind: 'compare', op: op as CompareOp, field, value: this.encode(field, name, value, right) };
+      return { kind: 'compare', op: op as CompareOp, path, value: this.encode(path, value, right) };
     }
     if (op === 'q/in' || op === 'q/not-in') {
-      const { name, field } = this.field(left);
+      const path = this.path(left, type, true);
       const values = this.param(right);
       if (!Array.isArray(values))
         throw commandError('entity.error/invalid-parameter', `${op} takes a list parameter.`, {
@@ -170,47 +259,145 @@ class QueryParser {
       return {
         kind: 'in',
         negate: op === 'q/not-in',
-        field,
-        values: values.map((value) => this.encode(field, name, value, right)),
+        path,
+        values: values.map((value) => this.encode(path, value, right)),
       };
     }
     const textOp = TEXT_OPS[op];
     if (textOp) {
-      const { name, field } = this.field(left);
+      const path = this.path(left, type, true);
       const value = this.param(right);
       if (typeof value !== 'string') {
-        throw commandError('entity.error/invalid-parameter', `${op} on "${name}" takes a text parameter.`, {
-          parameter: right,
-        });
+        throw commandError(
+          'entity.error/invalid-parameter',
+          `${op} on "${path.name}" takes a text parameter.`,
+          {
+            parameter: right,
+          },
+        );
       }
-      return { kind: 'text', op: textOp, field, value };
+      return { kind: 'text', op: textOp, path, value };
     }
-    throw invalid(`Unknown q/where operator "${op}".`);
+    throw invalid(`Unknown q/where operator "${op.slice(0, 100)}".`);
   }
 
-  nullTest(fn: string, operand: unknown, expected: boolean): Condition {
-    return { kind: 'null', field: this.field(operand).field, orEmpty: NULL_FUNCTIONS[fn]!, expected };
+  nullTest(fn: string, operand: unknown, type: TypeModel, expected: boolean): Condition {
+    return { kind: 'null', path: this.path(operand, type, true), orEmpty: NULL_FUNCTIONS[fn]!, expected };
   }
 
-  select(raw: unknown): Selection {
+  aggregate(key: string, expr: [string, unknown], type: TypeModel) {
+    const fn = AGGREGATES[expr[0]]!;
+    const path = this.path(expr[1], type, true);
+    if (path.steps.filter((step) => step.relation.collection).length > 1)
+      throw invalid(`${expr[0]} goes through one collection at most.`);
+    return { key, fn, path };
+  }
+
+  /** `{"Space/Relation": …}` in a vector select: a to-one object or a collection sub-query. */
+  relationSelect(key: string, value: unknown, type: TypeModel, prefix: Step[]): SelectNode {
+    const field = this.fieldOf(type, key);
+    if (!field.relation) throw invalid(`"${key}" is not a relation; select it as "${key}".`);
+    const subQuery = isObject(value) ? value : { 'q/select': value };
+    return this.related(key, field, subQuery, prefix);
+  }
+
+  /** A sub-select through `relation`: an object for a to-one relation, a sub-query for a collection. */
+  related(key: string, field: FieldModel, query: Record<string, unknown>, prefix: Step[]): SelectNode {
+    const relation = field.relation!;
+    const step = this.step(relation);
+    if (!relation.collection) {
+      return {
+        kind: 'object',
+        key,
+        // The relation field itself reads the related id: null when nothing is related.
+        present: { steps: prefix, field, name: key },
+        children: this.nodes(query['q/select'], step.target, [...prefix, step]),
+      };
+    }
+    if (prefix.length > 0)
+      throw invalid(`The collection "${key}" is selected from its own database's rows, not through a path.`);
+    return { kind: 'collection', key, relation, query: this.query(query, step.target) };
+  }
+
+  /** The select nodes of a vector or map select over `type`, reached through `prefix`. */
+  nodes(raw: unknown, type: TypeModel, prefix: Step[]): SelectNode[] {
+    const withPrefix = (path: FieldPath): FieldPath => ({ ...path, steps: [...prefix, ...path.steps] });
     if (Array.isArray(raw)) {
       if (raw.length === 0) throw invalid('q/select lists at least one field.');
-      return { kind: 'fields', columns: raw.map((item) => ({ key: String(item), ...this.field(item) })) };
+      const nodes: SelectNode[] = [];
+      for (const item of raw) {
+        if (isObject(item)) {
+          for (const [key, value] of Object.entries(item))
+            nodes.push(this.relationSelect(key, value, type, prefix));
+          continue;
+        }
+        if (typeof item !== 'string')
+          throw invalid(`A vector select lists field names and {relation: […]} objects; got ${show(item)}.`);
+        nodes.push({ kind: 'value', key: item, path: withPrefix(this.selectable(item, type)) });
+      }
+      return nodes;
     }
     if (isObject(raw)) {
       const entries = Object.entries(raw);
       if (entries.length === 0) throw invalid('q/select names at least one field.');
-      const counts = entries.filter(([, expr]) => Array.isArray(expr) && expr[0] === 'q/count');
-      if (counts.length > 0) {
-        if (entries.length > 1) throw invalid('A q/count select stands alone.');
-        return { kind: 'count', key: counts[0]![0] };
-      }
-      return { kind: 'fields', columns: entries.map(([key, expr]) => ({ key, ...this.field(expr) })) };
+      return entries.map(([key, expr]): SelectNode => {
+        if (isAggregate(expr)) {
+          const aggregate = this.aggregate(key, expr, type);
+          if (!aggregate.path.steps.some((step) => step.relation.collection))
+            throw invalid(`${expr[0]} over the query's own rows stands alone in q/select.`);
+          return { kind: 'aggregate', ...aggregate, path: withPrefix(aggregate.path) };
+        }
+        if (isObject(expr)) {
+          const keys = Object.keys(expr);
+          if (keys.some((k) => QUERY_KEYS.has(k))) {
+            const from = expr['q/from'] ?? key;
+            const name = Array.isArray(from) && from.length === 1 ? from[0] : from;
+            if (typeof name !== 'string')
+              throw invalid(`q/from of a sub-query names a relation of "${type.name}".`);
+            const field = this.fieldOf(type, name);
+            if (!field.relation) throw invalid(`"${name}" is not a relation, so it takes no sub-query.`);
+            return this.related(key, field, expr, prefix);
+          }
+          // A nested map over the same row: {"id": ["Rel", "fibery/id"], "name": ["Rel", "X/Name"]}.
+          return { kind: 'object', key, present: null, children: this.nodes(expr, type, prefix) };
+        }
+        return { kind: 'value', key, path: withPrefix(this.selectable(expr, type)) };
+      });
     }
     throw invalid('q/select is a list of fields or an object of aliases.');
   }
 
-  orderBy(raw: unknown): ParsedQuery['orderBy'] {
+  selectable(operand: unknown, type: TypeModel): FieldPath {
+    const path = this.valuePath(operand, type, false);
+    if (path.field.relation) {
+      throw invalid(
+        `"${path.name}" points to other entities: select their fields, like {"${path.name}": ["fibery/id"]}.`,
+      );
+    }
+    return path;
+  }
+
+  select(raw: unknown, type: TypeModel): Selection {
+    if (isObject(raw)) {
+      const entries = Object.entries(raw);
+      const aggregates = entries.filter(
+        ([, expr]) =>
+          isAggregate(expr) && !this.path(expr[1], type, true).steps.some((step) => step.relation.collection),
+      );
+      if (aggregates.length > 0) {
+        if (aggregates.length !== entries.length)
+          throw invalid('Aggregates over the query rows (q/count, q/sum, …) stand alone in q/select.');
+        return {
+          kind: 'aggregate',
+          items: aggregates.map(([key, expr]) => this.aggregate(key, expr as [string, unknown], type)),
+        };
+      }
+    }
+    if (isAggregate(raw)) throw invalid(`Name the aggregate: "q/select": {"n": ${show(raw)}}.`);
+    return { kind: 'rows', nodes: this.nodes(raw, type, []) };
+  }
+
+  orderBy(raw: unknown, type: TypeModel): ParsedQuery['orderBy'] {
     if (!Array.isArray(raw)) throw invalid('q/order-by is a list of [["Space/Field"], "q/asc" | "q/desc"].');
     return raw.map((item) => {
       if (
@@ -219,25 +406,41 @@ class QueryParser {
         !Array.isArray(item[0]) ||
         (item[1] !== 'q/asc' && item[1] !== 'q/desc')
       ) {
-        throw invalid(
-          `Each q/order-by entry is [["Space/Field"], "q/asc" | "q/desc"]; got ${JSON.stringify(item)?.slice(0, 200)}.`,
-        );
+        throw invalid(`Each q/order-by entry is [["Space/Field"], "q/asc" | "q/desc"]; got ${show(item)}.`);
       }
-      return { field: this.field(item[0]).field, direction: item[1] === 'q/asc' ? 'asc' : 'desc' };
+      const path = this.valuePath(item[0], type, false);
+      return { path, direction: item[1] === 'q/asc' ? 'asc' : 'desc' };
     });
   }
-}
 
-function parseLimit(raw: unknown, limits: QueryLimits): number | null {
-  if (raw === undefined || raw === null) return limits.defaultLimit;
-  if (raw === 'q/no-limit') return null;
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > limits.maxLimit) {
-    throw commandError(
-      'entity.error/invalid-limit',
-      `q/limit is a whole number from 0 to ${limits.maxLimit}, or "q/no-limit".`,
-    );
+  limit(raw: unknown): number | null {
+    if (raw === undefined || raw === null) return this.limits.defaultLimit;
+    if (raw === 'q/no-limit') return null;
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > this.limits.maxLimit) {
+      throw commandError(
+        'entity.error/invalid-limit',
+        `q/limit is a whole number from 0 to ${this.limits.maxLimit}, or "q/no-limit".`,
+      );
+    }
+    return raw;
   }
-  return raw;
+
+  query(query: Record<string, unknown>, type: TypeModel): ParsedQuery {
+    const where = query['q/where'];
+    const orderBy = query['q/order-by'];
+    const offset = query['q/offset'] ?? 0;
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+      throw commandError('entity.error/invalid-limit', 'q/offset is a whole number, 0 or more.');
+    }
+    return {
+      type,
+      select: this.select(query['q/select'], type),
+      where: where === undefined || where === null ? null : this.condition(where, type, 1),
+      orderBy: orderBy === undefined || orderBy === null ? [] : this.orderBy(orderBy, type),
+      limit: this.limit(query['q/limit']),
+      offset,
+    };
+  }
 }
 
 /** Validates `args` of `fibery.entity/query` (query and params) for a caller whose id is `myId`. */
@@ -253,29 +456,17 @@ export function parseQuery(
   if (typeof from !== 'string') throw invalid('q/from names a database, like "fibery/user".');
   const type = Object.hasOwn(types, from) ? types[from] : undefined;
   if (!type) {
-    throw commandError('entity.error/schema-type-not-found', `"${from}" database was not found.`, {
-      type: from,
-      query,
-    });
+    throw commandError(
+      'entity.error/schema-type-not-found',
+      `"${from.slice(0, 200)}" database was not found.`,
+      {
+        type: from.slice(0, 200),
+      },
+    );
   }
   const given = args.params ?? {};
   if (!isObject(given)) throw invalid('params is an object of {"$name": value}.');
   const params: Record<string, unknown> = { '$my-id': myId };
   for (const [key, value] of Object.entries(given)) params[key.startsWith('$') ? key : `$${key}`] = value;
-
-  const parser = new QueryParser(type, params);
-  const where = query['q/where'];
-  const orderBy = query['q/order-by'];
-  const offset = query['q/offset'] ?? 0;
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-    throw commandError('entity.error/invalid-limit', 'q/offset is a whole number, 0 or more.');
-  }
-  return {
-    type,
-    select: parser.select(query['q/select']),
-    where: where === undefined || where === null ? null : parser.condition(where, 1),
-    orderBy: orderBy === undefined || orderBy === null ? [] : parser.orderBy(orderBy),
-    limit: parseLimit(query['q/limit'], limits),
-    offset,
-  };
+  return new QueryParser(types, params, limits).query(query, type);
 }

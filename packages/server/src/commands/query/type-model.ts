@@ -3,7 +3,8 @@
  * field, the SQL expression that reads it, how a stored value becomes Fibery's JSON and how a
  * parameter becomes a stored value. Built-in types are declared here; domain types will be derived
  * from the stored schema the same way. Identifiers from a query never reach SQL: only these
- * expressions do.
+ * expressions do. Field SQL takes the alias of its row, so the compiler can join the same type more
+ * than once (paths through relations, sub-queries).
  */
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
 
@@ -20,10 +21,10 @@ export type FieldKind =
   | 'number-text';
 
 export interface FieldModel {
-  /** SQL reading the field, in terms of the type's `from` aliases. */
-  sql: string;
+  /** SQL reading the field from the row of its type aliased `t` (a relation: the related id). */
+  sql(t: string): string;
   kind: FieldKind;
-  /** The field's type as `fibery.schema/query` shows it (`fibery/text`, …). */
+  /** The field's type as `fibery.schema/query` shows it (`fibery/text`, a database name, …). */
   fiberyType: string;
   /** Its `fibery/meta` in the schema. */
   meta: Record<string, unknown>;
@@ -31,8 +32,30 @@ export interface FieldModel {
   decode(value: unknown): unknown;
   /** Parameter value → stored value; throws TypeError when the value cannot be one. */
   encode(value: unknown): string | number | boolean;
-  /** The unqualified column that entity writes set; absent for fields that cannot be written. */
+  /** The unqualified column that entity writes set; absent for fields that cannot be written so. */
   column?: string;
+  /** Set for a field that points to entities of another (or the same) database. */
+  relation?: RelationModel;
+}
+
+/** How rows of the holder (alias `h`) reach the related rows (alias `r`). */
+export type RelationLink =
+  /** The holder's column holds the related id. */
+  | { kind: 'column'; column: string }
+  /** The related table's `column` holds the holder's id. */
+  | { kind: 'reverse'; column: string }
+  /** Rows of a join table: the holder's id in `self`, the related id in `other`. */
+  | { kind: 'join'; table: string; self: string; other: string };
+
+export interface RelationModel {
+  /** The related database's name. */
+  target: string;
+  /** To-many (a collection) or to-one. */
+  collection: boolean;
+  link: RelationLink;
+  /** The schema id of the field, and of its partner (the other side), if any. */
+  fieldId?: string;
+  partner?: { type: string; field: string };
 }
 
 export interface TypeModel {
@@ -41,10 +64,10 @@ export interface TypeModel {
   domain?: { id: string; table: string };
   /** Its `fibery/meta` in the schema. */
   meta: Record<string, unknown>;
-  /** FROM clause; `$workspace` stands for the bound workspace id in `scope`. */
-  from: string;
-  /** Condition that keeps the rows of the caller's workspace. */
-  scope: string;
+  /** The table its rows come from, aliased `t`, and the joins its fields need (each `LEFT JOIN`ed). */
+  source(t: string): { table: string; joins: string[] };
+  /** Condition keeping the caller's workspace rows of alias `t`; `workspace()` binds its id. */
+  scope(t: string, workspace: () => string): string | null;
   /** The unique field that orders ties deterministically. */
   idField: string;
   fields: Record<string, FieldModel>;
@@ -58,13 +81,13 @@ const asString = (value: unknown) => {
 };
 
 /** A field stored as one of Fibery's primitive types, read by `sql`. */
-function primitive(fiberyType: string, sql: string, meta: Meta = {}): FieldModel {
+export function primitive(fiberyType: string, sql: (t: string) => string, meta: Meta = {}): FieldModel {
   return { ...PRIMITIVE_TYPES[fiberyType]!, sql, fiberyType, meta };
 }
 
-const field = {
+export const field = {
   /** `fibery/id` of built-in types: any string may be compared, so an unknown id matches nothing. */
-  uuid: (sql: string, meta: Meta = {}): FieldModel => ({
+  uuid: (sql: (t: string) => string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'uuid',
     fiberyType: 'fibery/uuid',
@@ -73,7 +96,7 @@ const field = {
     encode: asString,
   }),
   /** Fibery's public ids are numeric-looking strings ("42"); stored as integers. */
-  numberText: (sql: string, meta: Meta = {}): FieldModel => ({
+  numberText: (sql: (t: string) => string, meta: Meta = {}): FieldModel => ({
     sql,
     kind: 'number-text',
     fiberyType: 'fibery/text',
@@ -97,21 +120,27 @@ const readonly = { 'fibery/readonly?': true };
 export const fiberyUserType: TypeModel = {
   name: 'fibery/user',
   meta: { 'fibery/primitive?': false, 'fibery/domain?': false },
-  from: 'workspace_users u JOIN accounts a ON a.id = u.account_id',
-  scope: 'u.workspace_id = $workspace',
+  source: (t) => ({
+    table: `workspace_users ${t}`,
+    joins: [`accounts ${t}_a ON ${t}_a.id = ${t}.account_id`],
+  }),
+  scope: (t, workspace) => `${t}.workspace_id = ${workspace()}`,
   idField: 'fibery/id',
   fields: {
-    'fibery/id': field.uuid('u.id', { 'fibery/id?': true, ...readonly }),
-    'fibery/public-id': field.numberText('u.public_id', { 'fibery/public-id?': true, ...readonly }),
-    'user/name': primitive('fibery/text', 'a.name', { 'ui/title?': true, 'fibery/required?': true }),
-    'user/email': primitive('fibery/email', 'a.email', { 'fibery/unique?': true, ...readonly }),
-    'fibery/role': primitive('fibery/text', 'u.role', readonly),
-    'fibery/active?': primitive('fibery/bool', 'u.active', { 'fibery/default-value': true }),
-    'fibery/creation-date': primitive('fibery/date-time', 'u.created_at', {
+    'fibery/id': field.uuid((t) => `${t}.id`, { 'fibery/id?': true, ...readonly }),
+    'fibery/public-id': field.numberText((t) => `${t}.public_id`, { 'fibery/public-id?': true, ...readonly }),
+    'user/name': primitive('fibery/text', (t) => `${t}_a.name`, {
+      'ui/title?': true,
+      'fibery/required?': true,
+    }),
+    'user/email': primitive('fibery/email', (t) => `${t}_a.email`, { 'fibery/unique?': true, ...readonly }),
+    'fibery/role': primitive('fibery/text', (t) => `${t}.role`, readonly),
+    'fibery/active?': primitive('fibery/bool', (t) => `${t}.active`, { 'fibery/default-value': true }),
+    'fibery/creation-date': primitive('fibery/date-time', (t) => `${t}.created_at`, {
       'fibery/creation-date?': true,
       ...readonly,
     }),
-    'fibery/modification-date': primitive('fibery/date-time', 'u.updated_at', {
+    'fibery/modification-date': primitive('fibery/date-time', (t) => `${t}.updated_at`, {
       'fibery/modification-date?': true,
       ...readonly,
     }),

@@ -1,6 +1,7 @@
 import { accountsMigration } from './001-accounts.ts';
 import { sessionsAndTokensMigration } from './002-sessions-and-tokens.ts';
 import { schemaMigration } from './003-schema.ts';
+import { relationsMigration } from './004-relations.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   accountsMigration,
   sessionsAndTokensMigration,
   schemaMigration,
+  relationsMigration,
 ];

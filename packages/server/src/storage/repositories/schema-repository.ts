@@ -15,6 +15,7 @@ interface FieldRow {
   fibery_type: string;
   column_name: string;
   meta: string;
+  storage: string | null;
 }
 
 export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
@@ -29,7 +30,7 @@ export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
         [workspaceId],
       );
       const fields = await db.query<FieldRow>(
-        `SELECT f.id, f.type_id, f.name, f.fibery_type, f.column_name, f.meta
+        `SELECT f.id, f.type_id, f.name, f.fibery_type, f.column_name, f.meta, f.storage
          FROM schema_fields f JOIN schema_types t ON t.id = f.type_id WHERE t.workspace_id = $1 ORDER BY f.position`,
         [workspaceId],
       );
@@ -50,6 +51,7 @@ export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
                   fiberyType: f.fibery_type,
                   columnName: f.column_name,
                   meta: JSON.parse(f.meta),
+                  storage: f.storage === null ? null : JSON.parse(f.storage),
                 }),
               ),
           }),
@@ -66,8 +68,8 @@ export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
 
     async createSchemaField(typeId, field, position) {
       await db.run(
-        `INSERT INTO schema_fields (id, type_id, name, fibery_type, column_name, meta, position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO schema_fields (id, type_id, name, fibery_type, column_name, meta, position, storage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           field.id,
           typeId,
@@ -76,8 +78,36 @@ export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
           field.columnName,
           JSON.stringify(field.meta),
           position,
+          field.storage === null ? null : JSON.stringify(field.storage),
         ],
       );
+    },
+
+    async updateSchemaType(typeId, patch) {
+      if (patch.name !== undefined)
+        await db.run('UPDATE schema_types SET name = $1 WHERE id = $2', [patch.name, typeId]);
+      if (patch.meta !== undefined)
+        await db.run('UPDATE schema_types SET meta = $1 WHERE id = $2', [JSON.stringify(patch.meta), typeId]);
+    },
+
+    async deleteSchemaType(typeId) {
+      await db.run('DELETE FROM schema_fields WHERE type_id = $1', [typeId]);
+      await db.run('DELETE FROM schema_types WHERE id = $1', [typeId]);
+    },
+
+    async updateSchemaField(fieldId, patch) {
+      const columns: [string, string | null][] = [];
+      if (patch.name !== undefined) columns.push(['name', patch.name]);
+      if (patch.meta !== undefined) columns.push(['meta', JSON.stringify(patch.meta)]);
+      if (patch.storage !== undefined) columns.push(['storage', JSON.stringify(patch.storage)]);
+      if (patch.columnName !== undefined) columns.push(['column_name', patch.columnName]);
+      if (patch.fiberyType !== undefined) columns.push(['fibery_type', patch.fiberyType]);
+      for (const [column, value] of columns)
+        await db.run(`UPDATE schema_fields SET ${column} = $1 WHERE id = $2`, [value, fieldId]);
+    },
+
+    async deleteSchemaField(fieldId) {
+      await db.run('DELETE FROM schema_fields WHERE id = $1', [fieldId]);
     },
 
     async bumpSchemaVersion(workspaceId) {
