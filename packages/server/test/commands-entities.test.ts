@@ -156,7 +156,11 @@ for (const backend of backends) {
         {
           command: 'fibery.entity/query',
           args: {
-            query: { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/where': ['=', ['fibery/id'], '$my-id'] },
+            query: {
+              'q/from': 'fibery/user',
+              'q/select': ['fibery/id'],
+              'q/where': ['=', ['fibery/id'], '$my-id'],
+            },
           },
         },
         'member',

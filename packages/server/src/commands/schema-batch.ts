@@ -285,7 +285,7 @@ export async function createEnum(
     (f) => f as string,
   );
   for (const spec of [...ENUM_FIELDS, ...extra]) await addField(change, name, spec);
-  return type;
+  return findType(await currentSchema(change), type.name);
 }
 
 async function createEnumCommand(args: Record<string, unknown>, change: SchemaChange) {

@@ -293,6 +293,18 @@ class QueryParser {
     return { key, fn, path };
   }
 
+  /** An aggregate over a collection of each row. */
+  rowAggregate(key: string, expr: [string, unknown], type: TypeModel, prefix: Step[]): SelectNode {
+    const aggregate = this.aggregate(key, expr, type);
+    if (!aggregate.path.steps.some((step) => step.relation.collection))
+      throw invalid(`${expr[0]} over the query's own rows stands alone in q/select.`);
+    return {
+      kind: 'aggregate',
+      ...aggregate,
+      path: { ...aggregate.path, steps: [...prefix, ...aggregate.path.steps] },
+    };
+  }
+
   /** `{"Space/Relation": …}` in a vector select: a to-one object or a collection sub-query. */
   relationSelect(key: string, value: unknown, type: TypeModel, prefix: Step[]): SelectNode {
     const field = this.fieldOf(type, key);
@@ -327,8 +339,14 @@ class QueryParser {
       const nodes: SelectNode[] = [];
       for (const item of raw) {
         if (isObject(item)) {
-          for (const [key, value] of Object.entries(item))
-            nodes.push(this.relationSelect(key, value, type, prefix));
+          for (const [key, value] of Object.entries(item)) {
+            // {"# of former teams": ["q/count", ["Cricket/Former Teams", "fibery/id"]]} (Fibery's docs).
+            nodes.push(
+              isAggregate(value)
+                ? this.rowAggregate(key, value, type, prefix)
+                : this.relationSelect(key, value, type, prefix),
+            );
+          }
           continue;
         }
         if (typeof item !== 'string')
@@ -341,12 +359,7 @@ class QueryParser {
       const entries = Object.entries(raw);
       if (entries.length === 0) throw invalid('q/select names at least one field.');
       return entries.map(([key, expr]): SelectNode => {
-        if (isAggregate(expr)) {
-          const aggregate = this.aggregate(key, expr, type);
-          if (!aggregate.path.steps.some((step) => step.relation.collection))
-            throw invalid(`${expr[0]} over the query's own rows stands alone in q/select.`);
-          return { kind: 'aggregate', ...aggregate, path: withPrefix(aggregate.path) };
-        }
+        if (isAggregate(expr)) return this.rowAggregate(key, expr, type, prefix);
         if (isObject(expr)) {
           const keys = Object.keys(expr);
           if (keys.some((k) => QUERY_KEYS.has(k))) {
