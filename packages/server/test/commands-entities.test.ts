@@ -558,5 +558,111 @@ for (const backend of backends) {
         { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 },
       ]);
     });
+
+    test('ranges, locations, colors, emoji and urls keep their JSON shapes; q/start and q/end filter ranges', async () => {
+      await ok({
+        command: 'fibery.schema/batch',
+        args: {
+          commands: [
+            {
+              command: 'schema.type/create',
+              args: {
+                'fibery/name': 'Cricket/Tour',
+                'fibery/fields': [
+                  { 'fibery/name': 'Cricket/Name', 'fibery/type': 'fibery/text' },
+                  { 'fibery/name': 'Cricket/Dates', 'fibery/type': 'fibery/date-range' },
+                  { 'fibery/name': 'Cricket/Window', 'fibery/type': 'fibery/date-time-range' },
+                  { 'fibery/name': 'Cricket/Ground', 'fibery/type': 'fibery/location' },
+                  { 'fibery/name': 'Cricket/Color', 'fibery/type': 'fibery/color' },
+                  { 'fibery/name': 'Cricket/Icon', 'fibery/type': 'fibery/emoji' },
+                  { 'fibery/name': 'Cricket/Site', 'fibery/type': 'fibery/url' },
+                ],
+              },
+            },
+          ],
+        },
+      });
+      const values = {
+        'Cricket/Name': 'Ashes 2019',
+        'Cricket/Dates': { start: '2019-08-01', end: '2019-09-16' },
+        'Cricket/Window': { start: '2019-08-01T10:00:00.000Z', end: '2019-09-16T18:00:00.000Z' },
+        'Cricket/Ground': {
+          longitude: -0.1729,
+          latitude: 51.5294,
+          fullAddress: "Lord's, London",
+          addressParts: { city: 'London', country: 'United Kingdom' },
+        },
+        'Cricket/Color': '#F7D130',
+        'Cricket/Icon': '🏏',
+        'Cricket/Site': 'https://example.com/ashes',
+      };
+      const created = await ok({
+        command: 'fibery.entity/create',
+        args: { type: 'Cricket/Tour', entity: values },
+      });
+      for (const [name, value] of Object.entries(values)) assert.deepEqual(created[name], value, name);
+      await ok({
+        command: 'fibery.entity/create',
+        args: {
+          type: 'Cricket/Tour',
+          entity: { 'Cricket/Name': 'Later', 'Cricket/Dates': { start: '2020-01-01', end: '2020-02-01' } },
+        },
+      });
+      const tours = (where: unknown[], params: Record<string, unknown>) =>
+        ok({
+          command: 'fibery.entity/query',
+          args: {
+            query: {
+              'q/from': 'Cricket/Tour',
+              'q/select': ['Cricket/Name'],
+              'q/where': where,
+              'q/order-by': [[['q/start', ['Cricket/Dates']], 'q/desc']],
+              'q/limit': 10,
+            },
+            params,
+          },
+        });
+      assert.deepEqual(await tours(['<', ['q/end', ['Cricket/Dates']], '$d'], { $d: '2019-12-31' }), [
+        { 'Cricket/Name': 'Ashes 2019' },
+      ]);
+      assert.deepEqual(await tours(['>=', ['q/start', ['Cricket/Dates']], '$d'], { $d: '2019-01-01' }), [
+        { 'Cricket/Name': 'Later' },
+        { 'Cricket/Name': 'Ashes 2019' },
+      ]);
+      assert.deepEqual(
+        await tours(['>', ['q/end', ['Cricket/Window']], '$t'], { $t: '2019-09-16T17:00:00.000Z' }),
+        [{ 'Cricket/Name': 'Ashes 2019' }],
+      );
+      for (const [field, value] of [
+        ['Cricket/Dates', { start: '2019-09-16', end: '2019-08-01' }],
+        ['Cricket/Dates', '2019-08-01'],
+        ['Cricket/Window', { start: 'soon', end: 'later' }],
+        ['Cricket/Ground', { longitude: 200, latitude: 0 }],
+        ['Cricket/Color', 'yellow'],
+      ] as const) {
+        assert.equal(
+          await fails({
+            command: 'fibery.entity/create',
+            args: { type: 'Cricket/Tour', entity: { [field]: value } },
+          }),
+          'entity.error/invalid-value',
+          `${field} ${JSON.stringify(value)}`,
+        );
+      }
+      assert.equal(
+        await fails({
+          command: 'fibery.entity/query',
+          args: {
+            query: {
+              'q/from': 'Cricket/Tour',
+              'q/select': ['Cricket/Name'],
+              'q/where': ['<', ['q/end', ['Cricket/Name']], '$d'],
+            },
+            params: { $d: 'x' },
+          },
+        }),
+        'entity.error/invalid-query',
+      );
+    });
   });
 }

@@ -34,18 +34,25 @@ describe('first start', () => {
         args: {
           query: {
             'q/from': 'Cricket/Player',
-            'q/select': ['Cricket/Name'],
+            'q/select': ['Cricket/Name', { 'Cricket/Current Team': ['Cricket/Name'] }],
             'q/order-by': [[['Cricket/Name'], 'q/asc']],
             'q/limit': 10,
           },
         },
       }),
     });
-    const envelope = (await players.json()) as { result: Record<string, string>[] };
+    const envelope = (await players.json()) as {
+      result: { 'Cricket/Name': string; 'Cricket/Current Team': { 'Cricket/Name': string } }[];
+    };
     assert.deepEqual(
-      envelope.result.map((p) => p['Cricket/Name']),
-      ['Brian Lara', 'Curtly Ambrose', 'Ellyse Perry', 'Virat Kohli'],
-      'the sample space is there',
+      envelope.result.map((p) => [p['Cricket/Name'], p['Cricket/Current Team']['Cricket/Name']]),
+      [
+        ['Brian Lara', 'West Indies'],
+        ['Curtly Ambrose', 'West Indies'],
+        ['Ellyse Perry', 'Australia'],
+        ['Virat Kohli', 'India'],
+      ],
+      'the sample space is there, players linked to their teams',
     );
     assert.match(
       first.stdout(),

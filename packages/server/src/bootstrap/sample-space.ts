@@ -1,8 +1,9 @@
 /**
  * The demo workspace's sample space, after Fibery's documentation: a `Cricket` space with players and
- * teams, created through the same commands a client would send. (Linking players to teams waits for
- * relations.)
+ * teams, created through the same commands a client would send: each player's current team (a team's
+ * players), former teams (many to many) and batting hand (a single-select).
  */
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/index.ts';
 import { type CommandContext, runCommand } from '../commands/index.ts';
 
@@ -11,6 +12,12 @@ const text = (name: string, meta: Record<string, unknown> = {}) => ({
   'fibery/type': 'fibery/text',
   'fibery/meta': meta,
 });
+
+const RELATIONS = {
+  current: '5a3c1e1e-7a4b-4c41-9f0e-8d9a2b6c1f01',
+  former: '5a3c1e1e-7a4b-4c41-9f0e-8d9a2b6c1f02',
+};
+const HAND = 'Cricket/Batting Hand_Cricket/Player';
 
 const SCHEMA = {
   command: 'fibery.schema/batch',
@@ -45,6 +52,54 @@ const SCHEMA = {
           ],
         },
       },
+      {
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': 'Cricket/Player',
+          'fibery/name': 'Cricket/Current Team',
+          'fibery/type': 'Cricket/Team',
+          'fibery/meta': { 'fibery/relation': RELATIONS.current },
+        },
+      },
+      {
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': 'Cricket/Team',
+          'fibery/name': 'Cricket/Players',
+          'fibery/type': 'Cricket/Player',
+          'fibery/meta': { 'fibery/collection?': true, 'fibery/relation': RELATIONS.current },
+        },
+      },
+      {
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': 'Cricket/Player',
+          'fibery/name': 'Cricket/Former Teams',
+          'fibery/type': 'Cricket/Team',
+          'fibery/meta': { 'fibery/collection?': true, 'fibery/relation': RELATIONS.former },
+        },
+      },
+      {
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': 'Cricket/Team',
+          'fibery/name': 'Cricket/Former Players',
+          'fibery/type': 'Cricket/Player',
+          'fibery/meta': { 'fibery/collection?': true, 'fibery/relation': RELATIONS.former },
+        },
+      },
+      {
+        command: 'schema.enum/create',
+        args: { 'fibery/name': HAND, 'fibery/meta': { 'fibery/type-component?': true } },
+      },
+      {
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': 'Cricket/Player',
+          'fibery/name': 'Cricket/Batting Hand',
+          'fibery/type': HAND,
+        },
+      },
     ],
   },
 };
@@ -52,6 +107,8 @@ const SCHEMA = {
 const PLAYERS = [
   {
     'Cricket/Name': 'Curtly Ambrose',
+    'Cricket/Current Team': 'West Indies',
+    'Cricket/Batting Hand': 'Right',
     'Cricket/Born': '1963-09-21',
     'Cricket/Shirt Number': 1,
     'Cricket/Height': 2.01,
@@ -59,6 +116,8 @@ const PLAYERS = [
   },
   {
     'Cricket/Name': 'Brian Lara',
+    'Cricket/Current Team': 'West Indies',
+    'Cricket/Batting Hand': 'Left',
     'Cricket/Born': '1969-05-02',
     'Cricket/Shirt Number': 9,
     'Cricket/Height': 1.73,
@@ -66,6 +125,8 @@ const PLAYERS = [
   },
   {
     'Cricket/Name': 'Ellyse Perry',
+    'Cricket/Current Team': 'Australia',
+    'Cricket/Batting Hand': 'Right',
     'Cricket/Born': '1990-11-03',
     'Cricket/Shirt Number': 8,
     'Cricket/Height': 1.76,
@@ -73,6 +134,8 @@ const PLAYERS = [
   },
   {
     'Cricket/Name': 'Virat Kohli',
+    'Cricket/Current Team': 'India',
+    'Cricket/Batting Hand': 'Right',
     'Cricket/Born': '1988-11-05',
     'Cricket/Shirt Number': 18,
     'Cricket/Height': 1.75,
@@ -84,18 +147,46 @@ const TEAMS = [
   { 'Cricket/Name': 'West Indies', 'Cricket/Founded': 1926 },
   { 'Cricket/Name': 'Australia', 'Cricket/Founded': 1877 },
   { 'Cricket/Name': 'India', 'Cricket/Founded': 1932 },
+  { 'Cricket/Name': 'World XI', 'Cricket/Founded': 1970 },
 ];
 
 /** Creates the sample space as `admin`, in one all-or-nothing batch; throws if any command fails. */
 export async function createSampleSpace(
   context: Omit<CommandContext, 'principal'> & { principal: Principal },
 ) {
+  const teamIds = new Map(TEAMS.map((team) => [team['Cricket/Name'], randomUUID()]));
+  const playerIds = new Map(PLAYERS.map((player) => [player['Cricket/Name'], randomUUID()]));
   const creates = [
-    ...PLAYERS.map((entity) => ({
+    ...['Right', 'Left'].map((name) => ({
       command: 'fibery.entity/create',
-      args: { type: 'Cricket/Player', entity },
+      args: { type: HAND, entity: { 'enum/name': name } },
     })),
-    ...TEAMS.map((entity) => ({ command: 'fibery.entity/create', args: { type: 'Cricket/Team', entity } })),
+    ...TEAMS.map((entity) => ({
+      command: 'fibery.entity/create',
+      args: { type: 'Cricket/Team', entity: { 'fibery/id': teamIds.get(entity['Cricket/Name']), ...entity } },
+    })),
+    ...PLAYERS.map(({ 'Cricket/Current Team': team, ...entity }) => ({
+      command: 'fibery.entity/create',
+      args: {
+        type: 'Cricket/Player',
+        entity: {
+          ...entity,
+          'fibery/id': playerIds.get(entity['Cricket/Name']),
+          'Cricket/Current Team': { 'fibery/id': teamIds.get(team) },
+        },
+      },
+    })),
+    // Brian Lara and Curtly Ambrose also played for a World XI here: a many-to-many example.
+    {
+      command: 'fibery.entity/add-collection-items',
+      args: {
+        type: 'Cricket/Team',
+        field: 'Cricket/Former Players',
+        entity: {
+          [teamIds.get('World XI')!]: [playerIds.get('Brian Lara'), playerIds.get('Curtly Ambrose')],
+        },
+      },
+    },
   ];
   const envelope = await runCommand(
     { command: 'fibery.command/batch', args: { commands: [SCHEMA, ...creates] } },

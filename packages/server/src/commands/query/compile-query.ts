@@ -123,7 +123,7 @@ class Scope {
     ) {
       return `${this.row(path.steps.slice(0, -1))}.${last.relation.link.column}`;
     }
-    return path.field.sql(this.row(path.steps));
+    return path.field.sql(this.row(path.steps), this.b.dialect);
   }
 
   get joinSql(): string {
@@ -355,7 +355,7 @@ function compileLevel(
         `${b.collate(scope.expr(path), path.field)} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`,
     )
     .join(', ');
-  const hidden = `${id.sql(t)} AS _id${parentKey ? `, ${parentKey} AS _p` : ''}`;
+  const hidden = `${id.sql(t, b.dialect)} AS _id${parentKey ? `, ${parentKey} AS _p` : ''}`;
   const body = `FROM ${from}${scope.joinSql} WHERE ${where.join(' AND ') || '1 = 1'}`;
   const list = [hidden, ...columns].join(', ');
   const shape = (row: Row) => Object.fromEntries(shapers.map(([key, s]) => [key, s(row)]));

@@ -10,6 +10,7 @@
  */
 import { commandError } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
+import { PRIMITIVE_TYPES } from './primitive-types.ts';
 import type { FieldModel, RelationModel, TypeModel } from './type-model.ts';
 
 export const MAX_DEPTH = 64;
@@ -108,6 +109,31 @@ const show = (value: unknown) => JSON.stringify(value)?.slice(0, 200);
 const isAggregate = (expr: unknown): expr is [string, unknown] =>
   Array.isArray(expr) && typeof expr[0] === 'string' && Object.hasOwn(AGGREGATES, expr[0]);
 
+const RANGE_PARTS: Record<string, string> = {
+  'fibery/date-range': 'fibery/date',
+  'fibery/date-time-range': 'fibery/date-time',
+};
+
+/** `["q/start", ["Space/Dates"]]`: the start (or end) of a date range, compared as a date or date-time. */
+function rangePart(range: FieldPath, fn: 'q/start' | 'q/end'): FieldModel {
+  const partType = RANGE_PARTS[range.field.fiberyType];
+  if (!partType)
+    throw invalid(`${fn} takes a date range field; "${range.name}" is ${range.field.fiberyType}.`);
+  const key = fn === 'q/start' ? 'start' : 'end';
+  const whole = range.field;
+  return {
+    ...PRIMITIVE_TYPES[partType]!,
+    fiberyType: partType,
+    meta: {},
+    sql: (t, dialect) => {
+      const json = whole.sql(t, dialect);
+      if (dialect === 'sqlite') return `json_extract(${json}, '$.${key}')`;
+      const text = `(CAST(${json} AS json) ->> '${key}')`;
+      return partType === 'fibery/date' ? text : `CAST(${text} AS BIGINT)`;
+    },
+  };
+}
+
 class QueryParser {
   readonly types: Record<string, TypeModel>;
   readonly params: Record<string, unknown>;
@@ -140,6 +166,14 @@ class QueryParser {
    * Collections may be crossed only where `collections` allows it.
    */
   path(operand: unknown, type: TypeModel, collections: boolean): FieldPath {
+    if (
+      Array.isArray(operand) &&
+      operand.length === 2 &&
+      (operand[0] === 'q/start' || operand[0] === 'q/end')
+    ) {
+      const inner = this.path(operand[1], type, collections);
+      return { ...inner, field: rangePart(inner, operand[0]), name: `${operand[0]} ${inner.name}` };
+    }
     const parts = Array.isArray(operand) ? operand : [operand];
     if (parts.length === 0 || !parts.every((part) => typeof part === 'string')) {
       throw invalid(`A field is "Space/Field", ["Space/Field"] or a path of them; got ${show(operand)}.`);

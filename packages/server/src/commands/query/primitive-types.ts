@@ -21,6 +21,29 @@ const text = (max: number) => (value: unknown) => {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+function isDate(v: unknown): v is string {
+  const match = typeof v === 'string' ? DATE.exec(v) : null;
+  const date = match ? new Date(`${v}T00:00:00Z`) : null;
+  return date !== null && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;
+}
+
+function dateTime(v: unknown): number {
+  const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(ms)) throw new TypeError('must be an ISO 8601 date-time, like 2019-06-24T12:25:20.812Z');
+  return ms;
+}
+
+function range<T>(v: unknown, part: (x: unknown) => T, example: string): { start: T; end: T } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !('start' in v) || !('end' in v))
+    throw new TypeError(`must be {"start": …, "end": …}, like ${example}`);
+  const { start, end } = v as { start: unknown; end: unknown };
+  const out = { start: part(start), end: part(end) };
+  if (out.start > out.end) throw new TypeError('must not end before it starts');
+  return out;
+}
+
+const parseJson = (v: unknown) => (v === null ? null : JSON.parse(String(v)));
+
 export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
   'fibery/text': { kind: 'text', columnType: 'TEXT', decode: (v) => v, encode: text(100_000) },
   'fibery/email': { kind: 'email', columnType: 'TEXT', decode: (v) => v, encode: text(1_000) },
@@ -74,30 +97,94 @@ export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
     columnType: 'TEXT',
     decode: (v) => v,
     encode: (v) => {
-      const match = typeof v === 'string' ? DATE.exec(v) : null;
-      const date = match ? new Date(`${v}T00:00:00Z`) : null;
-      if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== v) {
-        throw new TypeError('must be a date like 1979-10-12');
-      }
-      return v as string;
+      if (!isDate(v)) throw new TypeError('must be a date like 1979-10-12');
+      return v;
     },
   },
   'fibery/date-time': {
     kind: 'date-time',
     columnType: 'BIGINT',
     decode: (v) => (v === null ? null : new Date(Number(v)).toISOString()),
-    encode: (v) => {
-      const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-      if (Number.isNaN(ms))
-        throw new TypeError('must be an ISO 8601 date-time, like 2019-06-24T12:25:20.812Z');
-      return ms;
-    },
+    encode: dateTime,
   },
   'fibery/json-value': {
     kind: 'json',
     columnType: 'TEXT',
-    decode: (v) => (v === null ? null : JSON.parse(String(v))),
+    decode: parseJson,
     encode: (v) => JSON.stringify(v),
+  },
+  'fibery/date-range': {
+    kind: 'json',
+    columnType: 'TEXT',
+    decode: parseJson,
+    encode: (v) =>
+      JSON.stringify(
+        range(
+          v,
+          (x) => {
+            if (!isDate(x)) throw new TypeError('must have dates like 1979-10-12');
+            return x;
+          },
+          '{"start": "2019-06-27", "end": "2019-06-30"}',
+        ),
+      ),
+  },
+  'fibery/date-time-range': {
+    kind: 'json',
+    columnType: 'TEXT',
+    // Stored as milliseconds, so q/start and q/end compare as date-times do.
+    decode: (v) => {
+      const r = parseJson(v);
+      return r === null
+        ? null
+        : { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() };
+    },
+    encode: (v) =>
+      JSON.stringify(
+        range(v, dateTime, '{"start": "2019-06-18T02:40:00.000Z", "end": "2019-07-25T11:40:00.000Z"}'),
+      ),
+  },
+  'fibery/location': {
+    kind: 'json',
+    columnType: 'TEXT',
+    decode: parseJson,
+    encode: (v) => {
+      const o =
+        typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+      const number = (x: unknown, limit: number) =>
+        typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= limit;
+      if (!o || !number(o.longitude, 180) || !number(o.latitude, 90))
+        throw new TypeError(
+          'must be {"longitude": -180…180, "latitude": -90…90, "fullAddress"?, "addressParts"?}',
+        );
+      if (o.fullAddress !== undefined && typeof o.fullAddress !== 'string')
+        throw new TypeError('fullAddress must be text');
+      const parts = o.addressParts;
+      if (
+        parts !== undefined &&
+        (typeof parts !== 'object' ||
+          parts === null ||
+          Array.isArray(parts) ||
+          !Object.values(parts).every((p) => typeof p === 'string'))
+      )
+        throw new TypeError('addressParts must be an object of texts');
+      return JSON.stringify({
+        longitude: o.longitude,
+        latitude: o.latitude,
+        ...(o.fullAddress !== undefined ? { fullAddress: o.fullAddress } : {}),
+        ...(parts !== undefined ? { addressParts: parts } : {}),
+      });
+    },
+  },
+  'fibery/color': {
+    kind: 'text',
+    columnType: 'TEXT',
+    decode: (v) => v,
+    encode: (v) => {
+      if (typeof v !== 'string' || !/^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v))
+        throw new TypeError('must be a color like #F7D130');
+      return v;
+    },
   },
   'fibery/rank': {
     kind: 'decimal',

@@ -6,6 +6,7 @@
  * expressions do. Field SQL takes the alias of its row, so the compiler can join the same type more
  * than once (paths through relations, sub-queries).
  */
+import type { Dialect } from '../../storage/index.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
 
 export type FieldKind =
@@ -22,7 +23,7 @@ export type FieldKind =
 
 export interface FieldModel {
   /** SQL reading the field from the row of its type aliased `t` (a relation: the related id). */
-  sql(t: string): string;
+  sql(t: string, dialect: Dialect): string;
   kind: FieldKind;
   /** The field's type as `fibery.schema/query` shows it (`fibery/text`, a database name, …). */
   fiberyType: string;
