@@ -147,3 +147,263 @@ for (const backend of backends) {
     });
   });
 }
+
+// Random and mutated writes over a space with relations: a command that fails changes nothing at
+// all (tables, links, schema), whatever it was and however far it got.
+const KNOWN = {
+  player: '00000000-0000-4000-8000-000000000001',
+  team: '00000000-0000-4000-8000-0000000000a1',
+  hand: '00000000-0000-4000-8000-0000000000b1',
+};
+const WRITE_FIELDS = [
+  'Cricket/Name',
+  'Cricket/Runs',
+  'Cricket/Current Team',
+  'Cricket/Former Teams',
+  'Cricket/Batting Hand',
+  'Cricket/Players',
+  'fibery/id',
+  'fibery/public-id',
+  'bogus/field',
+];
+const idValue = fc.oneof(
+  { arbitrary: fc.constantFrom(...Object.values(KNOWN)), weight: 5 },
+  { arbitrary: fc.uuid(), weight: 2 },
+  { arbitrary: anyJson, weight: 1 },
+);
+const fieldValue = fc.oneof(
+  { arbitrary: fc.string({ maxLength: 10 }), weight: 3 },
+  { arbitrary: fc.integer(), weight: 2 },
+  { arbitrary: idValue.map((id) => ({ 'fibery/id': id })), weight: 3 },
+  { arbitrary: fc.constantFrom('Left', 'Right', 'Unknown', null), weight: 2 },
+  { arbitrary: anyJson, weight: 1 },
+);
+const entity = fc.dictionary(fc.constantFrom(...WRITE_FIELDS), fieldValue, { maxKeys: 4 });
+const typeName = fc.oneof(
+  {
+    arbitrary: fc.constantFrom('Cricket/Player', 'Cricket/Team', 'Cricket/Batting Hand_Cricket/Player'),
+    weight: 8,
+  },
+  { arbitrary: anyJson, weight: 1 },
+);
+const writeCommand: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({
+    command: fc.constantFrom('fibery.entity/create', 'fibery.entity/update', 'fibery.entity/delete'),
+    args: fc.record({
+      type: typeName,
+      entity: fc.oneof(
+        entity,
+        fc.tuple(entity, idValue).map(([e, id]) => ({ ...e, 'fibery/id': id })),
+      ),
+    }),
+  }),
+  fc.record({
+    command: fc.constantFrom('fibery.entity/add-collection-items', 'fibery.entity/remove-collection-items'),
+    args: fc.oneof(
+      fc.record({
+        type: typeName,
+        field: fc.constantFrom(...WRITE_FIELDS),
+        entity: fc
+          .tuple(idValue, fc.array(idValue, { maxLength: 3 }))
+          .map(([id, items]) => ({ [String(id)]: items })),
+      }),
+      fc.record({
+        type: typeName,
+        field: fc.constantFrom(...WRITE_FIELDS),
+        entity: idValue.map((id) => ({ 'fibery/id': id })),
+        items: fc.array(
+          fc.oneof(
+            idValue.map((id) => ({ 'fibery/id': id })),
+            anyJson,
+          ),
+          { maxLength: 3 },
+        ),
+      }),
+    ),
+  }),
+  fc.record({
+    command: fc.constant('fibery.entity.batch/create-or-update'),
+    args: fc.record({
+      type: typeName,
+      'conflict-field': fc.constantFrom(...WRITE_FIELDS),
+      'conflict-action': fc.constantFrom('skip-create', 'update-latest', 'nope'),
+      entities: fc.array(entity, { maxLength: 3 }),
+    }),
+  }),
+  fc.record({
+    command: fc.constant('fibery.schema/batch'),
+    args: fc.record({
+      commands: fc.array(
+        fc.oneof(
+          fc.record({
+            command: fc.constant('schema.field/create'),
+            args: fc.record({
+              'fibery/holder-type': typeName,
+              'fibery/name': fc.oneof(fc.constant('Cricket/Extra'), fc.string({ maxLength: 12 })),
+              'fibery/type': fc.oneof(
+                fc.constantFrom('fibery/int', 'Cricket/Team', 'fibery/nothing'),
+                anyJson,
+              ),
+              'fibery/meta': fc.oneof(
+                fc.constant({ 'fibery/collection?': true }),
+                fc.constant({ 'fibery/relation': 'r-current' }),
+                anyJson,
+              ),
+            }),
+          }),
+          fc.record({
+            command: fc.constantFrom(
+              'schema.field/delete',
+              'schema.field/rename',
+              'schema.type/delete',
+              'schema.type/rename',
+              'bogus',
+            ),
+            args: fc.record(
+              {
+                'holder-type': typeName,
+                name: fc.constantFrom(...WRITE_FIELDS),
+                'from-name': fc.oneof(fc.constantFrom(...WRITE_FIELDS), typeName),
+                'to-name': fc.oneof(fc.constant('Cricket/Renamed'), anyJson),
+              },
+              { requiredKeys: [] },
+            ),
+          }),
+        ),
+        { maxLength: 3 },
+      ),
+    }),
+  }),
+);
+/** Commands that cannot succeed: every one ends with a command that fails. */
+const failingTail = { command: 'fibery.entity/create', args: { type: 'Cricket/Nowhere', entity: {} } };
+
+for (const backend of backends) {
+  describe(`writes under random input on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestApp;
+    let token: string;
+    let workspaceId: string;
+    /** Everything stored for the workspace: the schema, every entity table and join table. */
+    const state = async () => {
+      const schema = await t.storage.getSchema(workspaceId);
+      const tables = new Set<string>();
+      for (const type of schema.types) {
+        tables.add(type.tableName);
+        for (const field of type.fields) if (field.storage?.kind === 'join') tables.add(field.storage.table);
+      }
+      const rows = [];
+      for (const table of [...tables].sort())
+        rows.push(table, await t.storage.queryRows(`SELECT * FROM ${table} ORDER BY 1, 2`, []));
+      return JSON.stringify([schema, rows]);
+    };
+    const send = async (payload: unknown) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/commands',
+        headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
+      assert.ok(response.statusCode < 500, `${response.statusCode}: ${response.body.slice(0, 300)}`);
+      return response;
+    };
+
+    before(async () => {
+      t = await startTestApp(backend);
+      const workspace = await t.accounts.createWorkspace({ slug: 'demo' });
+      workspaceId = workspace.id;
+      const { user } = await t.accounts.createUser({
+        workspace: 'demo',
+        email: 'ada@example.com',
+        name: 'Ada',
+        role: 'admin',
+        password: 'long-password',
+      });
+      token = (await t.tokens.createToken(user)).value;
+      const type = (name: string, fields: unknown[] = []) => ({
+        command: 'schema.type/create',
+        args: {
+          'fibery/name': name,
+          'fibery/fields': [{ 'fibery/name': 'Cricket/Name', 'fibery/type': 'fibery/text' }, ...fields],
+        },
+      });
+      const relation = (holder: string, name: string, target: string, meta: Record<string, unknown>) => ({
+        command: 'schema.field/create',
+        args: {
+          'fibery/holder-type': holder,
+          'fibery/name': name,
+          'fibery/type': target,
+          'fibery/meta': meta,
+        },
+      });
+      const setup = [
+        {
+          command: 'fibery.schema/batch',
+          args: {
+            commands: [
+              type('Cricket/Player', [{ 'fibery/name': 'Cricket/Runs', 'fibery/type': 'fibery/int' }]),
+              type('Cricket/Team'),
+              relation('Cricket/Player', 'Cricket/Current Team', 'Cricket/Team', {
+                'fibery/relation': 'r-current',
+              }),
+              relation('Cricket/Team', 'Cricket/Players', 'Cricket/Player', {
+                'fibery/relation': 'r-current',
+                'fibery/collection?': true,
+              }),
+              relation('Cricket/Player', 'Cricket/Former Teams', 'Cricket/Team', {
+                'fibery/collection?': true,
+              }),
+              {
+                command: 'schema.enum/create',
+                args: { 'fibery/name': 'Cricket/Batting Hand_Cricket/Player' },
+              },
+              relation('Cricket/Player', 'Cricket/Batting Hand', 'Cricket/Batting Hand_Cricket/Player', {}),
+            ],
+          },
+        },
+        {
+          command: 'fibery.entity/create',
+          args: { type: 'Cricket/Team', entity: { 'fibery/id': KNOWN.team, 'Cricket/Name': 'West Indies' } },
+        },
+        {
+          command: 'fibery.entity/create',
+          args: {
+            type: 'Cricket/Batting Hand_Cricket/Player',
+            entity: { 'fibery/id': KNOWN.hand, 'enum/name': 'Left' },
+          },
+        },
+        {
+          command: 'fibery.entity/create',
+          args: {
+            type: 'Cricket/Player',
+            entity: {
+              'fibery/id': KNOWN.player,
+              'Cricket/Name': 'Brian Lara',
+              'Cricket/Current Team': { 'fibery/id': KNOWN.team },
+            },
+          },
+        },
+      ];
+      for (const command of setup) assert.equal((await send(command)).json().success, true);
+    });
+    after(() => t?.close());
+
+    test('a failing command, or a batch that fails at its end, changes nothing', async () => {
+      await fc.assert(
+        fc.asyncProperty(writeCommand, fc.boolean(), async (command, inBatch) => {
+          const before = await state();
+          const payload = inBatch
+            ? { command: 'fibery.command/batch', args: { commands: [command, failingTail] } }
+            : command;
+          const response = await send(payload);
+          if (response.statusCode === 200) {
+            const envelope = response.json();
+            if (envelope.success) return;
+            assert.notEqual(envelope.result.name, 'command.error/internal', envelope.result.message);
+          }
+          assert.equal(await state(), before, JSON.stringify(payload).slice(0, 500));
+        }),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 2000) / 4 },
+      );
+    });
+  });
+}
