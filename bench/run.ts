@@ -1,6 +1,17 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline run side by side.
+// `npm run bench -- auth` or `-- commands` runs one of them.
 import { runAuthBench } from './auth.bench.ts';
+import { runCommandsBench } from './commands.bench.ts';
 
+const only = process.argv[2];
 console.log(`Weft benchmarks on Node.js ${process.version}; ratios are medians of alternating rounds.\n`);
-console.log('Token authentication (GET, 16 connections, server in its own process, SQLite):');
-await runAuthBench();
+if (!only || only === 'auth') {
+  console.log('Token authentication (GET, 16 connections, server in its own process, SQLite):');
+  await runAuthBench();
+}
+if (!only || only === 'commands') {
+  console.log(
+    `\nCommands API over 100,000 entities (SQLite${process.env.BENCH_DATABASE_URL ? ' → PostgreSQL' : ''}):`,
+  );
+  await runCommandsBench();
+}

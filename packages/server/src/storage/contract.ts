@@ -172,6 +172,8 @@ export interface SchemaType {
 export interface SchemaRepository {
   /** The workspace's domain types and fields, and its schema version (1 with none). */
   getSchema(workspaceId: string): Promise<{ version: number; types: SchemaType[] }>;
+  /** The workspace's schema version alone: it moves with every schema change. */
+  getSchemaVersion(workspaceId: string): Promise<number>;
   createSchemaType(workspaceId: string, type: Omit<SchemaType, 'fields'>, at: number): Promise<void>;
   createSchemaField(typeId: string, field: SchemaField, position: number): Promise<void>;
   updateSchemaType(typeId: string, patch: { name?: string; meta?: Record<string, unknown> }): Promise<void>;

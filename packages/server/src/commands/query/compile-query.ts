@@ -241,19 +241,24 @@ class Scope {
   /** An aggregate over the rows of a collection (per row), or over the scope's rows. */
   aggregate(fn: AggregateFn, path: FieldPath): string {
     const k = path.steps.findIndex((step) => step.relation.collection);
-    if (k === -1) return aggregateSql(fn, this.expr(path));
+    if (k === -1) return aggregateSql(fn, this.expr(path), isId(path));
     const holder = this.row(path.steps.slice(0, k));
     const step = path.steps[k]!;
     const r = this.b.alias();
     const child = new Scope(this.b, r);
     const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
-    const value = child.expr({ ...path, steps: path.steps.slice(k + 1) });
-    return `(SELECT ${aggregateSql(fn, value)} FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id)`;
+    const rest = { ...path, steps: path.steps.slice(k + 1) };
+    const value = child.expr(rest);
+    return `(SELECT ${aggregateSql(fn, value, isId(rest))} FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id)`;
   }
 }
 
-const aggregateSql = (fn: AggregateFn, expr: string) =>
-  fn === 'sum' ? `COALESCE(sum(${expr}), 0)` : `${fn}(${expr})`;
+/** The path ends at the id of the row it starts from, which is never null. */
+const isId = (path: FieldPath) => path.steps.length === 0 && path.field.meta['fibery/id?'] === true;
+
+/** `count(*)` where the counted value cannot be null: the database may count from an index. */
+const aggregateSql = (fn: AggregateFn, expr: string, neverNull: boolean) =>
+  fn === 'sum' ? `COALESCE(sum(${expr}), 0)` : fn === 'count' && neverNull ? 'count(*)' : `${fn}(${expr})`;
 
 const decodeAggregate = (fn: AggregateFn, field: FieldModel, value: unknown) =>
   value === null || value === undefined
@@ -297,7 +302,9 @@ function compileLevel(
     const source = b.collectionSource(parent.relation, type, t);
     from = source.from;
     parentKey = source.parentKey;
-    where.push(b.inIds(parentKey, parent.ids));
+    where.push(
+      parent.ids.length === 1 ? `${parentKey} = ${b.bind(parent.ids[0]!)}` : b.inIds(parentKey, parent.ids),
+    );
   } else {
     const source = type.source(t);
     from = `${source.table}${source.joins.map((join) => ` LEFT JOIN ${join}`).join('')}`;
@@ -360,7 +367,7 @@ function compileLevel(
   const list = [hidden, ...columns].join(', ');
   const shape = (row: Row) => Object.fromEntries(shapers.map(([key, s]) => [key, s(row)]));
 
-  if (parentKey) {
+  if (parentKey && parent!.ids.length > 1) {
     // The limit and offset apply to each parent's items.
     const n = `ROW_NUMBER() OVER (PARTITION BY ${parentKey} ORDER BY ${order}) AS _n`;
     const range = [

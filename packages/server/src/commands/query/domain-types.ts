@@ -152,8 +152,8 @@ export interface WorkspaceTypes {
   types: Record<string, TypeModel>;
 }
 
-/** Built-in and domain types of a workspace, read in one go per command. */
-export async function loadWorkspaceTypes(db: Repositories, workspaceId: string): Promise<WorkspaceTypes> {
+/** Built-in and domain types of a workspace, read in one go. */
+async function readWorkspaceTypes(db: Repositories, workspaceId: string): Promise<WorkspaceTypes> {
   const schema = await db.getSchema(workspaceId);
   const types: Record<string, TypeModel> = { ...builtInTypes };
   const index: SchemaIndex = { types: schema.types, fields: new Map() };
@@ -161,4 +161,31 @@ export async function loadWorkspaceTypes(db: Repositories, workspaceId: string):
     for (const field of holder.fields) index.fields.set(field.id, { field, holder });
   for (const type of schema.types) types[type.name] = domainTypeModel(type, index);
   return { version: schema.version, types };
+}
+
+type VersionedStorage = Repositories & { dataVersion?: () => string | null };
+const caches = new WeakMap<object, Map<string, { key: string; value: WorkspaceTypes }>>();
+const MAX_CACHED_WORKSPACES = 1000;
+
+/**
+ * The workspace's types, cached per storage while they cannot have changed: on SQLite while the
+ * storage's data version stays the same (no query at all), elsewhere while the workspace's schema
+ * version does (one small query). The key is read before the schema, so an entry is never older than
+ * its key. Inside a transaction (no `dataVersion`) nothing is cached: it may roll back what it read.
+ */
+export async function loadWorkspaceTypes(db: VersionedStorage, workspaceId: string): Promise<WorkspaceTypes> {
+  if (typeof db.dataVersion !== 'function') return readWorkspaceTypes(db, workspaceId);
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const version = db.dataVersion();
+  const key = version ?? `schema:${await db.getSchemaVersion(workspaceId)}`;
+  const cached = cache.get(workspaceId);
+  if (cached?.key === key) return cached.value;
+  const value = await readWorkspaceTypes(db, workspaceId);
+  if (cache.size >= MAX_CACHED_WORKSPACES) cache.clear();
+  cache.set(workspaceId, { key, value });
+  return value;
 }

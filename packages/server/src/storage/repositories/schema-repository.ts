@@ -59,6 +59,14 @@ export function createSchemaRepository(db: SqlExecutor): SchemaRepository {
       };
     },
 
+    async getSchemaVersion(workspaceId) {
+      const [workspace] = await db.query<{ schema_version: number }>(
+        'SELECT schema_version FROM workspaces WHERE id = $1',
+        [workspaceId],
+      );
+      return Number(workspace?.schema_version ?? 1);
+    },
+
     async createSchemaType(workspaceId, type, at) {
       await db.run(
         'INSERT INTO schema_types (id, workspace_id, name, table_name, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6)',

@@ -1,0 +1,113 @@
+/**
+ * `POST /api/commands` over 100,000 entities with relations (bench/commands-server.ts seeds them):
+ * - each representative query over HTTP with a token: throughput, p50 and p99 latency;
+ * - each query's compiled SQL against the same query's SQL written by hand, on the same database and
+ *   driver (measured in the server process, alternating; target ≤ 1.3×);
+ * - the documented example request against a bare Fastify route returning the same JSON
+ *   (alternating rounds; target ≥ 0.5);
+ * - the server's peak RSS (target < 300 MB).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { median } from './auth.bench.ts';
+import { type Ids, QUERIES } from './commands-queries.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = 16;
+
+async function load(url: string, body: unknown, token?: string) {
+  const result = await autocannon({
+    url: `${url}/api/commands`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  // Wait for what autocannon left in flight, so the next measurement starts on an idle server.
+  await fetch(`${url}/api/commands`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+export async function runCommandsBench() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
+  const script = new URL('./commands-server.ts', import.meta.url).pathname;
+  const seeding = Date.now();
+  const seeder = spawn(process.execPath, [script, 'seed'], {
+    env: { ...process.env, WEFT_DATA_DIR: dataDir },
+    stdio: 'inherit',
+  });
+  const code = await new Promise((resolve) => seeder.on('exit', resolve));
+  if (code !== 0) throw new Error(`seeding failed with exit code ${code}`);
+  console.log(
+    `Seeded 100,000 entities (1,000 teams, 99,000 players, 99,000 links each way) in ${((Date.now() - seeding) / 1000).toFixed(1)} s.`,
+  );
+  const server = spawn(process.execPath, [script], {
+    env: { ...process.env, WEFT_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();
+    const { url, bareUrl, token, ids, sql } = JSON.parse(first.value as string) as {
+      url: string;
+      bareUrl: string;
+      token: string;
+      ids: Ids;
+      sql: { name: string; compiledMs: number; handMs: number; ratio: number }[];
+    };
+    console.log('Compiled SQL against the same query written by hand (median of 7 alternating rounds):');
+    for (const s of sql) {
+      console.log(
+        `  ${s.name.padEnd(22)} compiled ${s.compiledMs.toFixed(3)} ms, by hand ${s.handMs.toFixed(3)} ms, ratio ${s.ratio.toFixed(2)} (target ≤ 1.3) ${s.ratio <= 1.3 ? 'MET' : 'NOT MET'}`,
+      );
+    }
+    console.log(
+      `Over HTTP with a token, ${CONNECTIONS} connections, ${SECONDS} s each (median of ${ROUNDS}):`,
+    );
+    for (const q of QUERIES) {
+      const runs = [];
+      for (let i = 0; i < ROUNDS; i++) runs.push(await load(url, q.body(ids), token));
+      console.log(
+        `  ${q.name.padEnd(22)} ${median(runs.map((r) => r.rps))
+          .toFixed(0)
+          .padStart(
+            6,
+          )} req/s, p50 ${median(runs.map((r) => r.p50))} ms, p99 ${median(runs.map((r) => r.p99))} ms`,
+      );
+    }
+    const example = QUERIES.find((q) => q.name === 'seed example')!.body(ids);
+    const ratios = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const [a, b] =
+        i % 2 === 0
+          ? [await load(bareUrl, example), await load(url, example, token)]
+          : [await load(url, example, token), await load(bareUrl, example)].reverse();
+      ratios.push(b!.rps / a!.rps);
+      console.log(
+        `  round ${i + 1}: bare Fastify ${a!.rps.toFixed(0)} req/s, Weft ${b!.rps.toFixed(0)} req/s, ratio ${(b!.rps / a!.rps).toFixed(3)}`,
+      );
+    }
+    const ratio = median(ratios);
+    console.log(
+      `The documented example against a bare Fastify route with the same JSON: median ratio ${ratio.toFixed(3)} (target ≥ 0.5) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+    );
+    const { maxRssBytes } = (await (await fetch(`${url}/bench/rss`)).json()) as { maxRssBytes: number };
+    const mb = maxRssBytes / 1024 / 1024;
+    console.log(`Server peak RSS ${mb.toFixed(0)} MB (target < 300 MB) ${mb < 300 ? 'MET' : 'NOT MET'}`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.on('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
