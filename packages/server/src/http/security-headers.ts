@@ -13,10 +13,11 @@ const CSP = [
 
 /** On every response: no framing, no sniffing, no referrer, and a CSP that allows only our own assets. */
 export function registerSecurityHeaders(app: FastifyInstance) {
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    done(null, payload);
   });
 }

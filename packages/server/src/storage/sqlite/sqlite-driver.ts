@@ -22,6 +22,7 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
   let queue: Promise<unknown> = Promise.resolve();
   const readDataVersion = db.prepare('PRAGMA data_version').pluck();
   let ownWrites = 0;
+  let open = true;
 
   function prepare(sql: string) {
     let cached = statements.get(sql);
@@ -92,10 +93,12 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
       }),
     // Read outside the queue on purpose: a write in progress has already counted itself, so the
     // version can only move early, never late.
-    dataVersion: () => (db.open ? `${readDataVersion.get()}:${ownWrites}` : null),
+    // `open` is tracked here: better-sqlite3's getter is a native call, on every request.
+    dataVersion: () => (open ? `${readDataVersion.get()}:${ownWrites}` : null),
     ping: () => enqueue(async () => void db.prepare('SELECT 1').get()),
     close: () =>
       enqueue(async () => {
+        open = false;
         if (db.open) db.close();
       }),
   };
