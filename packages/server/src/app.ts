@@ -11,9 +11,18 @@ import { handleClientError } from './http/client-error.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { metricsRoutes } from './http/metrics-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { generateRequestId } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import {
+  type ApiGuard,
+  createRateLimiter,
+  createRateLimitHook,
+  createRateLimitMetrics,
+  type RateLimiter,
+  rateLimitOptionsOf,
+} from './ratelimit/index.ts';
 import type { Storage } from './storage/index.ts';
 import { VERSION } from './version.ts';
 import { assetRoutes } from './web/asset-routes.ts';
@@ -25,7 +34,13 @@ import { createResolveWorkspace, type ResolveWorkspace } from './workspaces/inde
 declare module 'fastify' {
   interface FastifyInstance {
     /** The hooks a plugin needs to add workspace routes that require authentication. */
-    weft: { auth: Auth; resolveWorkspace: ResolveWorkspace };
+    weft: {
+      auth: Auth;
+      resolveWorkspace: ResolveWorkspace;
+      /** What every API route runs on request: workspace, authentication, rate limits. */
+      apiGuard: ApiGuard;
+      rateLimiter: RateLimiter;
+    };
   }
 }
 
@@ -34,6 +49,8 @@ export interface AppDependencies {
   storage: Storage;
   logger: Logger;
   clock?: Clock;
+  /** The monotonic clock of the in-process rate limiter, in ms (tests move it by hand). */
+  rateLimitClock?: () => number;
 }
 
 /** Builds the server: wiring only. The caller owns the storage and closes it after the app. */
@@ -42,6 +59,7 @@ export async function createApp({
   storage,
   logger,
   clock = Date,
+  rateLimitClock,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -68,19 +86,30 @@ export async function createApp({
 
   const auth = createAuth({ config, storage, clock });
   const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
-  app.decorate('weft', { auth, resolveWorkspace });
+  const rateLimitOptions = rateLimitOptionsOf(config);
+  const metrics = createRateLimitMetrics();
+  const rateLimiter = createRateLimiter({
+    options: rateLimitOptions,
+    log: app.log,
+    metrics,
+    ...(rateLimitClock ? { now: rateLimitClock } : {}),
+  });
+  app.addHook('onClose', () => rateLimiter.close());
+  const rateLimit = createRateLimitHook({ limiter: rateLimiter, options: rateLimitOptions, metrics });
+  const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, rateLimit];
+  app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });
   // Declared up front so that setting them keeps one shape for every Request object (Fastify's
   // advice: properties added later deoptimise the request path).
   app.decorateRequest('workspace', null as unknown as FastifyRequest['workspace']);
   app.decorateRequest('principal', null as unknown as FastifyRequest['principal']);
 
-  await app.register(healthRoutes({ storage }));
+  await app.register(healthRoutes({ storage, rateLimiter }));
+  await app.register(metricsRoutes({ registry: metrics.registry, token: config.metricsToken }));
   await app.register(assetRoutes());
-  await app.register(tokenRoutes({ auth, resolveWorkspace }));
+  await app.register(tokenRoutes({ auth, guard: apiGuard }));
   await app.register(
     commandRoutes({
-      auth,
-      resolveWorkspace,
+      guard: apiGuard,
       storage,
       clock,
       limits: commandLimits(config),

@@ -5,6 +5,8 @@ import { sessionErrors } from './auth/sessions/index.ts';
 import { tokenErrors } from './auth/tokens/index.ts';
 import { commandHttpErrors } from './commands/index.ts';
 import { httpErrors } from './http/errors.ts';
+import { metricsErrors } from './http/metrics-routes.ts';
+import { rateLimitErrors } from './ratelimit/index.ts';
 
 export const errorCatalogues = [
   httpErrors,
@@ -13,4 +15,6 @@ export const errorCatalogues = [
   tokenErrors,
   sessionErrors,
   commandHttpErrors,
+  rateLimitErrors,
+  metricsErrors,
 ] as const;

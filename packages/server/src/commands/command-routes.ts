@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Auth } from '../auth/index.ts';
-import type { ResolveWorkspace } from '../workspaces/index.ts';
+import type { ApiGuard } from '../http/api-guard.ts';
 import type { CommandContext } from './command-handler.ts';
 import { runCommand } from './dispatch-commands.ts';
 import { commandHttpErrors } from './errors.ts';
@@ -13,14 +12,13 @@ import { describeSchema } from './schema-query.ts';
  * the request as a whole (authentication, malformed JSON, too many commands) are HTTP errors.
  */
 export function commandRoutes({
-  auth,
-  resolveWorkspace,
+  guard,
   storage,
   limits,
   clock,
 }: {
-  auth: Auth;
-  resolveWorkspace: ResolveWorkspace;
+  /** Workspace, authentication and rate limits, run on request. */
+  guard: ApiGuard;
   clock: CommandContext['clock'];
   storage: CommandContext['db'];
   limits: CommandContext['limits'];
@@ -30,7 +28,7 @@ export function commandRoutes({
     app.get(
       '/api/schema',
       {
-        onRequest: [resolveWorkspace, auth.requireAuth],
+        onRequest: guard,
         schema: {
           summary: 'The workspace schema, as fibery.schema/query returns it',
           tags: ['commands'],
@@ -51,7 +49,7 @@ export function commandRoutes({
     app.post(
       '/api/commands',
       {
-        onRequest: [resolveWorkspace, auth.requireAuth],
+        onRequest: guard,
         schema: {
           summary: "Fibery's commands API: one command object or an array of them",
           tags: ['commands'],

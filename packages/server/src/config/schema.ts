@@ -4,6 +4,7 @@
  * is generated from it (`npm run docs`), and a test checks the two agree.
  */
 import {
+  InvalidValue,
   parseBoolean,
   parseDatabaseUrl,
   parseHostname,
@@ -116,6 +117,52 @@ export const configSchema = {
     doc: 'Take the client address from X-Forwarded-For (only behind a proxy that sets it); used by login throttling.',
     parse: parseBoolean,
     default: false,
+  }),
+  rateLimitToken: option({
+    env: 'WEFT_RATE_LIMIT_TOKEN',
+    flag: 'rate-limit-token',
+    doc: 'API requests admitted per window for each credential (API token or browser session; Fibery: 3); 0 turns it off.',
+    parse: parseInteger(0, 1_000_000),
+    default: 3,
+  }),
+  rateLimitWorkspace: option({
+    env: 'WEFT_RATE_LIMIT_WORKSPACE',
+    flag: 'rate-limit-workspace',
+    doc: 'API requests admitted per window for each workspace, all credentials together (Fibery: 7); 0 turns it off. `weft workspace update --rate-limit` overrides it per workspace.',
+    parse: parseInteger(0, 1_000_000),
+    default: 7,
+  }),
+  rateLimitWindowMs: option({
+    env: 'WEFT_RATE_LIMIT_WINDOW_MS',
+    flag: 'rate-limit-window-ms',
+    doc: 'The rate-limit window, in ms: at most the limit in any interval this long (a sliding log).',
+    parse: parseInteger(1, 3_600_000),
+    default: 1000,
+  }),
+  rateLimitRedisTimeoutMs: option({
+    env: 'WEFT_RATE_LIMIT_REDIS_TIMEOUT_MS',
+    flag: 'rate-limit-redis-timeout-ms',
+    doc: 'Longest a rate-limit decision waits for Redis before it counts as failed.',
+    parse: parseInteger(1, 60_000),
+    default: 50,
+  }),
+  rateLimitRedisFailure: option({
+    env: 'WEFT_RATE_LIMIT_REDIS_FAILURE',
+    flag: 'rate-limit-redis-failure',
+    doc: 'While Redis fails: `closed` refuses API requests with 503; `open-local` limits each instance on its own.',
+    parse: parseOneOf(['closed', 'open-local'] as const),
+    default: 'closed',
+  }),
+  metricsToken: option<string | undefined>({
+    env: 'WEFT_METRICS_TOKEN',
+    flag: 'metrics-token',
+    doc: 'Bearer token for `GET /metrics` (Prometheus text); unset, `/metrics` answers 404.',
+    parse: (raw: string) => {
+      if (raw.length < 16) throw new InvalidValue('must be at least 16 characters');
+      return raw;
+    },
+    default: undefined,
+    secret: true,
   }),
   tokenLimit: option({
     env: 'WEFT_TOKEN_LIMIT',

@@ -30,7 +30,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: W
   // RFC 9110 §11.6.1: a 401 names the schemes that would be accepted.
   if (error.status === 401) reply.header('www-authenticate', ['Token realm="weft"', 'Bearer realm="weft"']);
   const retryAfter = error.details?.retry_after_s;
-  if (error.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  if ((error.status === 429 || error.status === 503) && typeof retryAfter === 'number')
+    reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).send({
     error: { code: error.code, message: error.message, ...error.details, request_id: request.id },
   });

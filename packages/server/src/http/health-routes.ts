@@ -1,15 +1,26 @@
 import type { FastifyInstance } from 'fastify';
+import type { RateLimiter } from '../ratelimit/limiter.ts';
 import type { Storage } from '../storage/index.ts';
 import { httpErrors } from './errors.ts';
 
 const statusSchema = {
   type: 'object',
-  properties: { status: { type: 'string' } },
+  properties: {
+    status: { type: 'string' },
+    rate_limits: {
+      type: 'object',
+      properties: { store: { type: 'string' }, mode: { type: 'string' } },
+    },
+  },
   required: ['status'],
 } as const;
 
-/** `/healthz`: the process answers. `/readyz`: and its storage does too. */
-export function healthRoutes({ storage }: { storage: Storage }) {
+/**
+ * `/healthz`: the process answers. `/readyz`: its storage does too, and how rate limits are decided:
+ * `redis`, `memory`, `local-fallback` (Redis fails, open-local) or `unavailable` (Redis fails,
+ * closed: then 503, as API requests get).
+ */
+export function healthRoutes({ storage, rateLimiter }: { storage: Storage; rateLimiter: RateLimiter }) {
   return async (app: FastifyInstance) => {
     app.get(
       '/healthz',
@@ -26,7 +37,12 @@ export function healthRoutes({ storage }: { storage: Storage }) {
           request.log.warn({ err: error }, 'storage is not reachable');
           throw httpErrors.NOT_READY('The storage does not answer.');
         }
-        return { status: 'ok' };
+        const rateLimits = rateLimiter.status();
+        if (rateLimits.mode === 'unavailable')
+          throw httpErrors.NOT_READY('The rate-limit store (Redis) does not answer.', {
+            rate_limits: rateLimits,
+          });
+        return { status: 'ok', rate_limits: rateLimits };
       },
     );
   };

@@ -12,6 +12,8 @@ export interface Workspace {
   slug: string;
   name: string;
   createdAt: number;
+  /** Requests per rate-limit window for the whole workspace; null: the server's option. */
+  rateLimit?: number | null;
 }
 
 export interface Account {
@@ -42,6 +44,8 @@ export interface AccountRepository {
   createWorkspace(workspace: Workspace): Promise<Workspace | null>;
   getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
   listWorkspaces(): Promise<Workspace[]>;
+  /** Sets (or, with null, clears) the workspace's own rate limit. */
+  setWorkspaceRateLimit(workspaceId: string, limit: number | null): Promise<void>;
 
   /** Resolves null when an account has this email, compared case-insensitively. */
   createAccount(account: Account): Promise<Account | null>;

@@ -27,12 +27,15 @@ export async function startTestApp(
     captureLogs = false,
     configure,
     clock = Date,
+    rateLimitClock,
   }: {
     config?: Partial<Config>;
     captureLogs?: boolean;
     /** Adds routes before the app is ready. */
     configure?: (app: FastifyInstance) => void;
     clock?: { now(): number };
+    /** The rate limiter's monotonic clock, in ms. */
+    rateLimitClock?: () => number;
   } = {},
 ): Promise<TestApp> {
   const opened = await openTestStorage(backend);
@@ -40,13 +43,22 @@ export async function startTestApp(
   const config = createConfig({
     dataDir: opened.place.dataDir,
     databaseUrl: opened.place.databaseUrl,
+    // Rate limits are off unless a test turns them on: most tests send many requests at once.
+    rateLimitToken: 0,
+    rateLimitWorkspace: 0,
     ...overrides,
   });
   const logs: string[] = [];
   const logger = captureLogs
     ? createLogger('info', { write: (line: string) => void logs.push(line) })
     : createLogger('silent');
-  const app = await createApp({ config, storage: opened.storage, logger, clock });
+  const app = await createApp({
+    config,
+    storage: opened.storage,
+    logger,
+    clock,
+    ...(rateLimitClock ? { rateLimitClock } : {}),
+  });
   configure?.(app);
   await app.ready();
   // The app's own services, so a test acts through exactly what the routes use.

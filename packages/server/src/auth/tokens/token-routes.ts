@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ResolveWorkspace } from '../../workspaces/index.ts';
+import type { ApiGuard } from '../../http/api-guard.ts';
 import type { Auth } from '../index.ts';
 import { formatToken } from './tokens-service.ts';
 
@@ -31,8 +31,8 @@ const security: Record<string, string[]>[] = [{ token: [] }, { session: [] }];
  * `/api/tokens`: the caller's own API tokens, for a browser session or an existing token, as
  * Fibery's API documents it.
  */
-export function tokenRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
-  const onRequest = [resolveWorkspace, auth.requireAuth];
+export function tokenRoutes({ auth, guard }: { auth: Auth; guard: ApiGuard }) {
+  const onRequest = guard;
   return async (app: FastifyInstance) => {
     app.get(
       '/api/tokens',

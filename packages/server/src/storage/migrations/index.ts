@@ -2,6 +2,7 @@ import { accountsMigration } from './001-accounts.ts';
 import { sessionsAndTokensMigration } from './002-sessions-and-tokens.ts';
 import { schemaMigration } from './003-schema.ts';
 import { relationsMigration } from './004-relations.ts';
+import { workspaceRateLimitMigration } from './005-workspace-rate-limit.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   sessionsAndTokensMigration,
   schemaMigration,
   relationsMigration,
+  workspaceRateLimitMigration,
 ];

@@ -7,6 +7,7 @@ interface WorkspaceRow {
   slug: string;
   name: string;
   created_at: number;
+  rate_limit: number | null;
 }
 
 interface AccountRow {
@@ -36,6 +37,7 @@ const toWorkspace = (row: WorkspaceRow): Workspace => ({
   slug: row.slug,
   name: row.name,
   createdAt: row.created_at,
+  rateLimit: row.rate_limit === null || row.rate_limit === undefined ? null : Number(row.rate_limit),
 });
 
 const toAccount = (row: AccountRow): Account => ({
@@ -60,7 +62,7 @@ export const toUser = (row: UserRow): WorkspaceUser => ({
   updatedAt: row.updated_at,
 });
 
-const WORKSPACE_COLUMNS = 'id, slug, name, created_at';
+const WORKSPACE_COLUMNS = 'id, slug, name, created_at, rate_limit';
 const ACCOUNT_COLUMNS = 'id, email, name, password_hash, password_changed_at, created_at';
 const USER_SELECT = `
   SELECT u.id, u.public_id, u.workspace_id, u.account_id, a.email, a.name, u.role, u.active, u.created_at, u.updated_at
@@ -83,6 +85,10 @@ export function createAccountRepository(db: SqlExecutor): AccountRepository {
 
     getWorkspaceBySlug: (slug) =>
       first(toWorkspace, `SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE slug = $1`, [slug]),
+
+    async setWorkspaceRateLimit(workspaceId, limit) {
+      await db.run('UPDATE workspaces SET rate_limit = $1 WHERE id = $2', [limit, workspaceId]);
+    },
 
     async listWorkspaces() {
       const rows = await db.query<WorkspaceRow>(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces ORDER BY slug`);
