@@ -95,6 +95,7 @@ export async function createApp({
     ...(rateLimitClock ? { now: rateLimitClock } : {}),
   });
   app.addHook('onClose', () => rateLimiter.close());
+  await rateLimiter.ready();
   const rateLimit = createRateLimitHook({ limiter: rateLimiter, options: rateLimitOptions, metrics });
   const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, rateLimit];
   app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });

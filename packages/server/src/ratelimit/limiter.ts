@@ -47,15 +47,16 @@ export function createRateLimiter({
 }) {
   const local = createMemoryStore({ now });
   let lastRedisError: Error | null = null;
-  const redis: (RateLimitStore & { redis: import('ioredis').Redis }) | null = options.redisUrl
-    ? createRedisStore({
-        url: options.redisUrl,
-        timeoutMs: options.redisTimeoutMs,
-        onError: (error) => {
-          lastRedisError = error;
-        },
-      })
-    : null;
+  const redis: (RateLimitStore & { redis: import('ioredis').Redis; ready(): Promise<boolean> }) | null =
+    options.redisUrl
+      ? createRedisStore({
+          url: options.redisUrl,
+          timeoutMs: options.redisTimeoutMs,
+          onError: (error) => {
+            lastRedisError = error;
+          },
+        })
+      : null;
   /** When Redis last failed a decision (monotonic ms), while it has not answered since. */
   let failingSince: number | null = null;
   let failedAt = 0;
@@ -114,6 +115,12 @@ export function createRateLimiter({
         store: 'redis',
         mode: options.redisFailure === 'open-local' ? 'local-fallback' : 'unavailable',
       };
+    },
+
+    /** Waits (briefly) for Redis to connect, so the first requests do not count as failures. */
+    async ready() {
+      if (redis && !(await redis.ready()))
+        failed(lastRedisError ?? new RateLimitStoreError('Redis did not connect'));
     },
 
     /** The last connection error Redis reported, for `/readyz`. */

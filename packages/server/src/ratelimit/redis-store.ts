@@ -75,7 +75,7 @@ export function createRedisStore({
   prefix?: string;
   /** Connection trouble, for the log (decisions report their own failures). */
   onError?: (error: Error) => void;
-}): RateLimitStore & { redis: Redis } {
+}): RateLimitStore & { redis: Redis; ready(): Promise<boolean> } {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -90,9 +90,20 @@ export function createRedisStore({
   const nonce = randomBytes(6).toString('base64url');
   let sequence = 0;
 
+  const connectTimeout = Math.max(timeoutMs * 4, 500);
   return {
     name: 'redis',
     redis,
+    /** Resolves once connected (true), or after the connect timeout (false): never rejects. */
+    ready: () =>
+      new Promise<boolean>((resolve) => {
+        if (redis.status === 'ready') return resolve(true);
+        const timer = setTimeout(() => resolve(false), connectTimeout);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      }),
     async decide({ credential, workspace, windowMs }: LimitRequest): Promise<Decision> {
       const tag = `{ws:${workspace.key}}`;
       let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,144 @@
+// One property for both rate-limit stores: random bursts from many concurrent clients of one
+// workspace, then every admission checked against both limits on the store's own clock (µs): never
+// more than N in any window-long interval, and no request refused while its limits had room.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  createMemoryStore,
+  createRedisStore,
+  type Decision,
+  type RateLimitStore,
+} from '../src/ratelimit/index.ts';
+import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
+
+const TOKEN_LIMIT = 3;
+const WORKSPACE_LIMIT = 7;
+
+interface Outcome {
+  client: number;
+  decision: Decision;
+}
+
+/** Admissions of the clients `keyOf` groups, per group, in µs. */
+function admissions(outcomes: Outcome[], keyOf: (client: number) => string) {
+  const groups = new Map<string, number[]>();
+  for (const { client, decision } of outcomes) {
+    if (!decision.allowed) continue;
+    const key = keyOf(client);
+    groups.set(key, [...(groups.get(key) ?? []), decision.atUs]);
+  }
+  for (const times of groups.values()) times.sort((a, b) => a - b);
+  return groups;
+}
+
+/** At most `limit` admissions in any window-long half-open interval, to the µs. */
+function assertNeverOver(times: number[], limit: number, windowUs: number, what: string) {
+  for (let i = limit; i < times.length; i++) {
+    // Interval [times[i-limit], times[i-limit] + window) must not hold times[i] too.
+    assert.ok(
+      times[i]! - times[i - limit]! >= windowUs,
+      `${what}: ${limit + 1} admissions within ${times[i]! - times[i - limit]!} µs (window ${windowUs} µs)`,
+    );
+  }
+}
+
+/** A refused request had its refusing limit full: `limit` admissions in (t − window, t]. */
+function assertRefusalsJustified(outcomes: Outcome[], windowUs: number) {
+  const allowed = outcomes.filter((o) => o.decision.allowed);
+  for (const { client, decision } of outcomes) {
+    if (decision.allowed) continue;
+    const t = decision.atUs;
+    const inWindow = allowed.filter(
+      (o) =>
+        o.decision.atUs <= t &&
+        o.decision.atUs > t - windowUs &&
+        (decision.scope === 'workspace' || o.client === client),
+    );
+    const limit = decision.scope === 'workspace' ? WORKSPACE_LIMIT : TOKEN_LIMIT;
+    assert.ok(
+      inWindow.length >= limit,
+      `refused by ${decision.scope} at ${t} with ${inWindow.length} admissions in the window`,
+    );
+    assert.ok(decision.retryMs > 0 && decision.retryMs <= windowUs / 1000, `retry ${decision.retryMs} ms`);
+  }
+}
+
+const schedule = fc.array(
+  fc.record({
+    /** Ms after the previous burst. */
+    gap: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 400, noNaN: true })),
+    /** Clients (tokens 0–5) sending at once. */
+    clients: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 12 }),
+  }),
+  { minLength: 1, maxLength: 25 },
+);
+
+describe('rate-limit stores: never more than the limits in any window, on their own clocks', () => {
+  test('in process, with a monotonic clock moved by hand', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedule, fc.constantFrom(1000, 250), async (bursts, windowMs) => {
+        let now = 1_000;
+        const store = createMemoryStore({ now: () => now });
+        const workspace = randomUUID();
+        const outcomes: Outcome[] = [];
+        for (const burst of bursts) {
+          now += burst.gap;
+          for (const client of burst.clients) {
+            const decision = store.decide({
+              credential: { key: `t${client}`, limit: TOKEN_LIMIT },
+              workspace: { key: workspace, limit: WORKSPACE_LIMIT },
+              windowMs,
+            }) as Decision;
+            outcomes.push({ client, decision });
+            now += 0.001;
+          }
+        }
+        check(outcomes, windowMs);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('on Redis, with concurrent decisions timed by Redis', { skip: redisSkip }, async () => {
+    const store = createRedisStore({ url: TEST_REDIS_URL!, timeoutMs: 2000 });
+    assert.equal(await store.ready(), true);
+    try {
+      await fc.assert(
+        fc.asyncProperty(schedule, async (bursts) => {
+          // A short window keeps the real-time run short; the property is the same at any window.
+          const windowMs = 200;
+          const workspace = randomUUID();
+          const outcomes: Outcome[] = [];
+          for (const burst of bursts) {
+            await new Promise((resolve) => setTimeout(resolve, burst.gap / 2));
+            const decisions = await Promise.all(
+              burst.clients.map((client) =>
+                store.decide({
+                  credential: { key: `t${client}`, limit: TOKEN_LIMIT },
+                  workspace: { key: workspace, limit: WORKSPACE_LIMIT },
+                  windowMs,
+                }),
+              ),
+            );
+            decisions.forEach((decision, i) => outcomes.push({ client: burst.clients[i]!, decision }));
+          }
+          check(outcomes, windowMs);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+function check(outcomes: Outcome[], windowMs: number) {
+  const windowUs = windowMs * 1000;
+  for (const [key, times] of admissions(outcomes, (client) => `t${client}`))
+    assertNeverOver(times, TOKEN_LIMIT, windowUs, `token ${key}`);
+  for (const times of admissions(outcomes, () => 'workspace').values())
+    assertNeverOver(times, WORKSPACE_LIMIT, windowUs, 'workspace');
+  assertRefusalsJustified(outcomes, windowUs);
+}
