@@ -57,7 +57,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toWeftError(error);
     if (known) {
-      if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      // A 503 is a known state (a store down), logged once where it is detected, not per request.
+      if (known.status >= 500 && known.status !== 503) request.log.error({ err: error }, 'request failed');
       return sendError(reply, request, known);
     }
     request.log.error({ err: error }, 'unexpected error');

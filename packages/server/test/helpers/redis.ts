@@ -19,7 +19,18 @@ export async function freePort(): Promise<number> {
 export async function startRedisServer(port: number): Promise<{ url: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--enable-debug-command',
+      'yes',
+    ],
     {
       stdio: 'ignore',
     },
