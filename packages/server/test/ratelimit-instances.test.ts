@@ -1,0 +1,108 @@
+// Three Weft processes sharing one Redis and one database: one token's requests spread over all
+// three are admitted exactly 3 per second, never more in any 1-second interval; five tokens of one
+// workspace never more than 7. Admissions are read from the servers' debug logs, on Redis's clock.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { backends } from './helpers/backends.ts';
+import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
+import { listeningUrl, runWeft, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
+
+const place = backends.find((b) => b.name === 'postgres' && !b.skip) ?? backends[0]!;
+
+/** Admission times (µs, Redis's clock) in the debug logs of `processes` since `from` characters. */
+function admitted(processes: WeftProcess[], from: number[]): number[] {
+  const times: number[] = [];
+  for (const [i, proc] of processes.entries()) {
+    for (const line of proc.stdout().slice(from[i]).split('\n')) {
+      if (!line.includes('"rate limit decision"')) continue;
+      const { rateLimit } = JSON.parse(line) as { rateLimit: { admitted: boolean; atUs: number } };
+      if (rateLimit.admitted) times.push(rateLimit.atUs);
+    }
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function maxInAnySecond(times: number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while (times[j]! - times[i]! >= 1_000_000) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+/** `clients` loops sending GET /api/tokens round-robin over `urls` with `tokens`, for `ms`. */
+async function flood(urls: string[], tokens: string[], clients: number, ms: number) {
+  const until = Date.now() + ms;
+  let sent = 0;
+  const statuses = new Map<number, number>();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (Date.now() < until) {
+        const n = sent++;
+        const response = await fetch(`${urls[n % urls.length]}/api/tokens`, {
+          headers: { authorization: `Token ${tokens[c % tokens.length]}` },
+        });
+        await response.arrayBuffer();
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  return statuses;
+}
+
+describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, () => {
+  test(`one token: exactly 3 per second; five tokens: never more than 7 (${place.name})`, async (t) => {
+    const where = await place.createPlace();
+    const env = { ...where.env, PORT: '0', REDIS_URL: TEST_REDIS_URL!, WEFT_LOG_LEVEL: 'debug' };
+    const first = spawnWeft(['serve'], env);
+    t.after(() => first.child.kill('SIGKILL'));
+    const [, token] = await first.waitFor(/API token: (weft_\S+)/);
+    const others = [spawnWeft(['serve'], env), spawnWeft(['serve'], env)];
+    for (const other of others) t.after(() => other.child.kill('SIGKILL'));
+    const processes = [first, ...others];
+    const urls = await Promise.all(processes.map((proc) => listeningUrl(proc)));
+
+    // One token, 200 concurrent clients over the 3 instances, for 2.5 s.
+    let from = processes.map((proc) => proc.stdout().length);
+    const statuses = await flood(urls, [token!], 200, 2500);
+    assert.ok((statuses.get(429) ?? 0) > 100, `mostly refused: ${JSON.stringify([...statuses])}`);
+    const times = admitted(processes, from);
+    assert.equal(maxInAnySecond(times), 3, 'never more than 3 in any 1-second interval');
+    // Demand never stops, so each whole second from the first admission holds exactly 3.
+    for (let second = 0; second < 2; second++) {
+      const start = times[0]! + second * 1_000_000;
+      const inSecond = times.filter((time) => time >= start && time < start + 1_000_000);
+      assert.equal(inSecond.length, 3, `second ${second}: ${inSecond.length} admitted`);
+    }
+
+    // Five tokens of one workspace (two users: at most 3 tokens each).
+    const cli = async (args: string[]) => {
+      const result = await runWeft([...args, '--json'], where.env);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout);
+    };
+    const tokens: string[] = [];
+    for (const email of ['one@example.com', 'two@example.com']) {
+      await cli([
+        'user',
+        'create',
+        '--workspace',
+        'demo',
+        '--email',
+        email,
+        '--name',
+        email,
+        '--role',
+        'member',
+      ]);
+      for (let i = 0; i < (email.startsWith('one') ? 3 : 2); i++)
+        tokens.push((await cli(['token', 'create', '--workspace', 'demo', '--email', email])).value);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    from = processes.map((proc) => proc.stdout().length);
+    await flood(urls, tokens, 200, 2500);
+    const all = admitted(processes, from);
+    assert.equal(maxInAnySecond(all), 7, 'never more than 7 in any 1-second interval for the workspace');
+  });
+});
