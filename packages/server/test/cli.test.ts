@@ -30,6 +30,21 @@ for (const backend of backends) {
       );
     });
 
+    test('workspace update sets and clears the workspace rate limit; bad values exit 2', async () => {
+      const set = await weft('workspace', 'update', 'acme', '--rate-limit', '20', '--json');
+      assert.equal(set.code, 0, set.stderr);
+      assert.equal(JSON.parse(set.stdout).rate_limit, 20);
+      const listed = JSON.parse((await weft('workspace', 'list', '--json')).stdout).workspaces;
+      assert.equal(listed.find((w: { slug: string }) => w.slug === 'acme').rate_limit, 20);
+      for (const bad of ['-1', 'many', '1.5']) {
+        const refused = await weft('workspace', 'update', 'acme', '--rate-limit', bad);
+        assert.equal(refused.code, 2, bad);
+      }
+      assert.equal((await weft('workspace', 'update', 'nowhere', '--rate-limit', '5')).code, 1);
+      const cleared = await weft('workspace', 'update', 'acme', '--rate-limit', 'default', '--json');
+      assert.equal(JSON.parse(cleared.stdout).rate_limit, null);
+    });
+
     test('user create prints the user and the generated password', async () => {
       const { code, stdout, stderr } = await weft(
         'user',

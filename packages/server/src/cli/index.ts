@@ -12,6 +12,7 @@ import { userPasswdCommand } from './user-passwd.ts';
 import { userActivateCommand, userDeactivateCommand, userSetRoleCommand } from './user-update.ts';
 import { workspaceCreateCommand } from './workspace-create.ts';
 import { workspaceListCommand } from './workspace-list.ts';
+import { workspaceUpdateCommand } from './workspace-update.ts';
 
 export type { CliIo } from './command.ts';
 
@@ -19,6 +20,7 @@ export const commands: readonly CliCommand[] = [
   serveCommand,
   workspaceCreateCommand,
   workspaceListCommand,
+  workspaceUpdateCommand,
   userCreateCommand,
   userListCommand,
   userSetRoleCommand,

@@ -12,6 +12,7 @@ export const workspaceListCommand: CliCommand = {
       slug: w.slug,
       name: w.name,
       created_at: new Date(w.createdAt).toISOString(),
+      rate_limit: w.rateLimit ?? null,
     }));
     const text = rows.length === 0 ? 'No workspaces.' : rows.map((w) => `${w.slug}\t${w.name}`).join('\n');
     context.print({ workspaces: rows }, text);

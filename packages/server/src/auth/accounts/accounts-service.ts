@@ -87,6 +87,13 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
 
     getWorkspace: async (slug: string) => requireWorkspace(storage, slug),
 
+    /** Gives the workspace a rate limit of its own (requests per window), or with null the server's. */
+    async setWorkspaceRateLimit(slug: string, limit: number | null): Promise<Workspace> {
+      const workspace = await requireWorkspace(storage, slug);
+      await storage.setWorkspaceRateLimit(workspace.id, limit);
+      return { ...workspace, rateLimit: limit };
+    },
+
     async createUser(input: CreateUserInput): Promise<CreatedUser> {
       const email = checkEmail(input.email);
       const name = checkUserName(input.name);
