@@ -3,12 +3,17 @@
 import { createApp } from '../packages/server/src/app.ts';
 import { formatToken } from '../packages/server/src/auth/tokens/index.ts';
 import { tokenSchema } from '../packages/server/src/auth/tokens/token-routes.ts';
-import { createConfig } from '../packages/server/src/config/index.ts';
+import { loadConfig } from '../packages/server/src/config/index.ts';
 import { createLogger } from '../packages/server/src/http/logger.ts';
 import { openStorage } from '../packages/server/src/storage/index.ts';
 
 const { storage } = await openStorage({ dataDir: process.env.WEFT_DATA_DIR!, databaseUrl: undefined });
-const app = await createApp({ config: createConfig(), storage, logger: createLogger('silent') });
+// Options from the environment (the benches set the rate limits this way).
+const app = await createApp({
+  config: loadConfig({ env: process.env }),
+  storage,
+  logger: createLogger('silent'),
+});
 const { auth, resolveWorkspace } = app.weft;
 await auth.accounts.createWorkspace({ slug: 'demo' });
 const { user } = await auth.accounts.createUser({

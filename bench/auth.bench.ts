@@ -54,7 +54,13 @@ async function compare(name: string, baseline: () => Promise<number>, measured: 
 export async function runAuthBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   const server = spawn(process.execPath, [new URL('./auth-server.ts', import.meta.url).pathname], {
-    env: { ...process.env, WEFT_DATA_DIR: dataDir },
+    // Rate limits off: this bench measures authentication alone.
+    env: {
+      ...process.env,
+      WEFT_DATA_DIR: dataDir,
+      WEFT_RATE_LIMIT_TOKEN: '0',
+      WEFT_RATE_LIMIT_WORKSPACE: '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -27,7 +27,12 @@ const { storage } = await openStorage({
   databaseUrl: process.env.BENCH_DATABASE_URL,
 });
 await storage.migrate();
-const app = await createApp({ config: createConfig(), storage, logger: createLogger('silent') });
+// Rate limits off, as the bench measures the commands API alone.
+const app = await createApp({
+  config: createConfig({ rateLimitToken: 0, rateLimitWorkspace: 0 }),
+  storage,
+  logger: createLogger('silent'),
+});
 const { auth } = app.weft;
 const IDS_FILE = join(process.env.WEFT_DATA_DIR!, 'bench-ids.json');
 

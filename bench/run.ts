@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline run side by side.
-// `npm run bench -- auth` or `-- commands` runs one of them.
+// `npm run bench -- auth`, `-- commands` or `-- ratelimit` runs one of them.
 import { runAuthBench } from './auth.bench.ts';
 import { runCommandsBench } from './commands.bench.ts';
+import { runRateLimitBench } from './ratelimit.bench.ts';
 
 const only = process.argv[2];
 console.log(`Weft benchmarks on Node.js ${process.version}; ratios are medians of alternating rounds.\n`);
@@ -14,4 +15,8 @@ if (!only || only === 'commands') {
     `\nCommands API over 100,000 entities (SQLite${process.env.BENCH_DATABASE_URL ? ' → PostgreSQL' : ''}):`,
   );
   await runCommandsBench();
+}
+if (!only || only === 'ratelimit') {
+  console.log('\nRate limits:');
+  await runRateLimitBench();
 }

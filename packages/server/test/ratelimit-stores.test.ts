@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  createMemoryStore,
-  createRedisStore,
-  type Decision,
-  type RateLimitStore,
-} from '../src/ratelimit/index.ts';
+import { createMemoryStore, createRedisStore, type Decision } from '../src/ratelimit/index.ts';
 import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
 
 const TOKEN_LIMIT = 3;
@@ -122,7 +117,8 @@ describe('rate-limit stores: never more than the limits in any window, on their 
                 }),
               ),
             );
-            decisions.forEach((decision, i) => outcomes.push({ client: burst.clients[i]!, decision }));
+            for (const [i, decision] of decisions.entries())
+              outcomes.push({ client: burst.clients[i]!, decision });
           }
           check(outcomes, windowMs);
         }),

@@ -7,18 +7,18 @@
  */
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
-const SWEEP_EVERY = 10_000;
-
 export function createMemoryStore({
   now = () => performance.now(),
 }: {
   now?: () => number;
 } = {}): RateLimitStore {
-  const logs = new Map<string, number[]>();
+  const credentials = new Map<string, number[]>();
+  const workspaces = new Map<string, number[]>();
   let decisions = 0;
+  let nextSweep = 10_000;
 
   /** The key's admissions still in (t − window, t]. */
-  function live(key: string, t: number, windowMs: number): number[] {
+  function live(logs: Map<string, number[]>, key: string, t: number, windowMs: number): number[] {
     let log = logs.get(key);
     if (!log) {
       log = [];
@@ -30,19 +30,24 @@ export function createMemoryStore({
     return log;
   }
 
-  /** Drops keys with nothing in their window, so idle tokens do not accumulate. */
+  /**
+   * Drops keys with nothing in their window, so idle tokens do not accumulate. It runs after as many
+   * decisions as there are keys (at least 10,000), so its cost per decision stays constant.
+   */
   function sweep(t: number, windowMs: number) {
-    for (const [key, log] of logs)
-      if (log.length === 0 || log[log.length - 1]! <= t - windowMs) logs.delete(key);
+    for (const logs of [credentials, workspaces])
+      for (const [key, log] of logs)
+        if (log.length === 0 || log[log.length - 1]! <= t - windowMs) logs.delete(key);
+    nextSweep = decisions + Math.max(10_000, credentials.size + workspaces.size);
   }
 
   return {
     name: 'memory',
     decide({ credential, workspace, windowMs }: LimitRequest): Decision {
       const t = now();
-      if (++decisions % SWEEP_EVERY === 0) sweep(t, windowMs);
-      const c = credential.limit > 0 ? live(`c:${credential.key}`, t, windowMs) : null;
-      const w = workspace.limit > 0 ? live(`w:${workspace.key}`, t, windowMs) : null;
+      if (++decisions >= nextSweep) sweep(t, windowMs);
+      const c = credential.limit > 0 ? live(credentials, credential.key, t, windowMs) : null;
+      const w = workspace.limit > 0 ? live(workspaces, workspace.key, t, windowMs) : null;
       // The admission whose leaving makes room is the (n − limit + 1)-th oldest.
       const wait = (log: number[] | null, limit: number) =>
         log && log.length >= limit ? log[log.length - limit]! + windowMs - t : 0;
@@ -67,7 +72,8 @@ export function createMemoryStore({
       };
     },
     async close() {
-      logs.clear();
+      credentials.clear();
+      workspaces.clear();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The shared store: the same sliding log in Redis, one sorted set of admission times per key, checked
- * and recorded for both keys by one Lua script, so a decision is one round trip and atomic across
- * every instance. Time comes from Redis (`TIME`), so instance clocks do not matter; keys expire by
+ * The shared store: the same sliding log in Redis, checked and recorded for both keys by one Lua
+ * script, so a decision is one round trip and atomic across every instance. Each key is a short
+ * string of its newest admission times (at most the limit: older ones can never matter), read and
+ * written whole: five Redis calls per decision, where a sorted set took nine. Time comes from Redis (`TIME`), so instance clocks do not matter; keys expire by
  * themselves one window after their last admission; both keys of a decision carry the workspace as a
  * hash tag (`{ws:<id>}`), so the script also runs on Redis Cluster (a credential belongs to one
  * workspace). Hand-written for the same reason as the memory store, which it mirrors line for line.
@@ -9,7 +10,6 @@
  * ioredis is told never to queue commands while disconnected and to reconnect by itself, and each
  * decision is given at most `timeoutMs`: a dead or slow Redis yields an error quickly, never a hang.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
@@ -18,37 +18,45 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
-local counts = { 0, 0 }
-local resets = { 0, 0 }
+local logs = { {}, {} }
 local waits = { 0, 0 }
 for i = 1, 2 do
   if limits[i] > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%d', now - window))
-    local n = redis.call('ZCARD', KEYS[i])
-    counts[i] = n
-    if n > 0 then
-      local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-      resets[i] = tonumber(oldest[2]) + window - now
+    -- The key holds the newest admissions (at most the limit), oldest first: "t1,t2,t3" in µs.
+    local stored = redis.call('GET', KEYS[i])
+    if stored then
+      for time in string.gmatch(stored, '%d+') do
+        local value = tonumber(time)
+        if value > now - window then table.insert(logs[i], value) end
+      end
     end
+    local n = #logs[i]
     if n >= limits[i] then
-      local room = redis.call('ZRANGE', KEYS[i], n - limits[i], n - limits[i], 'WITHSCORES')
-      waits[i] = tonumber(room[2]) + window - now
+      -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
+      waits[i] = logs[i][n - limits[i] + 1] + window - now
     end
   end
 end
 local allowed = 0
 if waits[1] == 0 and waits[2] == 0 then
   allowed = 1
+  local ttl = string.format('%d', math.ceil(window / 1000))
   for i = 1, 2 do
     if limits[i] > 0 then
-      redis.call('ZADD', KEYS[i], string.format('%d', now), string.format('%d', now) .. ':' .. ARGV[4])
-      redis.call('PEXPIRE', KEYS[i], string.format('%d', math.ceil(window / 1000)))
-      counts[i] = counts[i] + 1
-      if counts[i] == 1 then resets[i] = window end
+      table.insert(logs[i], now)
+      while #logs[i] > limits[i] do table.remove(logs[i], 1) end
+      local parts = {}
+      for j, value in ipairs(logs[i]) do parts[j] = string.format('%d', value) end
+      redis.call('SET', KEYS[i], table.concat(parts, ','), 'PX', ttl)
     end
   end
 end
-return { allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2], now }
+-- When a limit is now full, the time until its oldest admission leaves (for the RateLimit field).
+local resets = { 0, 0 }
+for i = 1, 2 do
+  if limits[i] > 0 and #logs[i] >= limits[i] then resets[i] = logs[i][1] + window - now end
+end
+return { allowed, waits[1], waits[2], #logs[1], #logs[2], resets[1], resets[2], now }
 `;
 
 export class RateLimitStoreError extends Error {
@@ -86,9 +94,41 @@ export function createRedisStore({
   }) as RedisWithScript;
   redis.on('error', (error) => onError?.(error));
   redis.defineCommand('weftRateLimit', { numberOfKeys: 2, lua: SCRIPT });
-  // Unique per admission even when two land on the same microsecond.
-  const nonce = randomBytes(6).toString('base64url');
-  let sequence = 0;
+  // Deadlines of the decisions in flight, checked by one timer rather than one timer each (a timer per
+  // decision cost a measurable share of the throughput). A deadline fires at most `tick` late.
+  const pending = new Set<{ deadline: number; reject: (error: Error) => void }>();
+  const tick = Math.max(1, Math.min(10, Math.floor(timeoutMs / 5)));
+  let timer: NodeJS.Timeout | null = null;
+  function check() {
+    const t = performance.now();
+    for (const entry of pending) {
+      if (entry.deadline <= t) {
+        pending.delete(entry);
+        entry.reject(new RateLimitStoreError(`Redis did not answer within ${timeoutMs} ms`));
+      }
+    }
+    if (pending.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  }
+  function withDeadline<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { deadline: performance.now() + timeoutMs, reject };
+      pending.add(entry);
+      timer ??= setInterval(check, tick);
+      work.then(
+        (value) => {
+          pending.delete(entry);
+          resolve(value);
+        },
+        (error) => {
+          pending.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  }
 
   const connectTimeout = Math.max(timeoutMs * 4, 500);
   return {
@@ -106,31 +146,20 @@ export function createRedisStore({
       }),
     async decide({ credential, workspace, windowMs }: LimitRequest): Promise<Decision> {
       const tag = `{ws:${workspace.key}}`;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new RateLimitStoreError(`Redis did not answer within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
       let result: ScriptResult;
       try {
-        result = await Promise.race([
+        result = await withDeadline(
           redis.weftRateLimit(
             `${prefix}${tag}:c:${credential.key}`,
             `${prefix}${tag}:w`,
             credential.limit,
             workspace.limit,
             Math.round(windowMs * 1000),
-            `${nonce}:${++sequence}`,
           ),
-          timeout,
-        ]);
+        );
       } catch (error) {
         if (error instanceof RateLimitStoreError) throw error;
         throw new RateLimitStoreError(`Redis failed: ${(error as Error).message}`, { cause: error });
-      } finally {
-        clearTimeout(timer);
       }
       const [allowed, cWait, wWait, cCount, wCount, cReset, wReset, now] = result.map(Number);
       return {
@@ -146,6 +175,7 @@ export function createRedisStore({
       };
     },
     async close() {
+      if (timer) clearInterval(timer);
       redis.disconnect();
     },
   };
