@@ -18,36 +18,33 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
+-- Each key holds its newest admissions (at most the limit; older ones can never matter), oldest
+-- first, in µs, as a MessagePack array.
+local stored = redis.call('MGET', KEYS[1], KEYS[2])
 local logs = { {}, {} }
 local waits = { 0, 0 }
 for i = 1, 2 do
   if limits[i] > 0 then
-    -- The key holds the newest admissions (at most the limit), oldest first: "t1,t2,t3" in µs.
-    local stored = redis.call('GET', KEYS[i])
-    if stored then
-      for time in string.gmatch(stored, '%d+') do
-        local value = tonumber(time)
-        if value > now - window then table.insert(logs[i], value) end
+    if stored[i] then
+      for _, value in ipairs(cmsgpack.unpack(stored[i])) do
+        if value > now - window then logs[i][#logs[i] + 1] = value end
       end
     end
     local n = #logs[i]
-    if n >= limits[i] then
-      -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
-      waits[i] = logs[i][n - limits[i] + 1] + window - now
-    end
+    -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
+    if n >= limits[i] then waits[i] = logs[i][n - limits[i] + 1] + window - now end
   end
 end
 local allowed = 0
 if waits[1] == 0 and waits[2] == 0 then
   allowed = 1
-  local ttl = string.format('%d', math.ceil(window / 1000))
+  local ttl = math.ceil(window / 1000)
   for i = 1, 2 do
     if limits[i] > 0 then
-      table.insert(logs[i], now)
-      while #logs[i] > limits[i] do table.remove(logs[i], 1) end
-      local parts = {}
-      for j, value in ipairs(logs[i]) do parts[j] = string.format('%d', value) end
-      redis.call('SET', KEYS[i], table.concat(parts, ','), 'PX', ttl)
+      local log = logs[i]
+      log[#log + 1] = now
+      if #log > limits[i] then table.remove(log, 1) end
+      redis.call('SET', KEYS[i], cmsgpack.pack(log), 'PX', ttl)
     end
   end
 end
