@@ -8,8 +8,13 @@ import fc from 'fast-check';
 import { createMemoryStore, createRedisStore, type Decision } from '../src/ratelimit/index.ts';
 import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
 
-const TOKEN_LIMIT = 3;
-const WORKSPACE_LIMIT = 7;
+interface Limits {
+  token: number;
+  workspace: number;
+}
+const FIBERY: Limits = { token: 3, workspace: 7 };
+/** Beyond 64 the Redis store keeps sorted sets instead of small arrays. */
+const LARGE: Limits = { token: 70, workspace: 90 };
 
 interface Outcome {
   client: number;
@@ -40,7 +45,7 @@ function assertNeverOver(times: number[], limit: number, windowUs: number, what:
 }
 
 /** A refused request had its refusing limit full: `limit` admissions in (t − window, t]. */
-function assertRefusalsJustified(outcomes: Outcome[], windowUs: number) {
+function assertRefusalsJustified(outcomes: Outcome[], windowUs: number, limits: Limits) {
   const allowed = outcomes.filter((o) => o.decision.allowed);
   for (const { client, decision } of outcomes) {
     if (decision.allowed) continue;
@@ -51,7 +56,7 @@ function assertRefusalsJustified(outcomes: Outcome[], windowUs: number) {
         o.decision.atUs > t - windowUs &&
         (decision.scope === 'workspace' || o.client === client),
     );
-    const limit = decision.scope === 'workspace' ? WORKSPACE_LIMIT : TOKEN_LIMIT;
+    const limit = decision.scope === 'workspace' ? limits.workspace : limits.token;
     assert.ok(
       inWindow.length >= limit,
       `refused by ${decision.scope} at ${t} with ${inWindow.length} admissions in the window`,
@@ -60,81 +65,92 @@ function assertRefusalsJustified(outcomes: Outcome[], windowUs: number) {
   }
 }
 
-const schedule = fc.array(
-  fc.record({
-    /** Ms after the previous burst. */
-    gap: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 400, noNaN: true })),
-    /** Clients (tokens 0–5) sending at once. */
-    clients: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 12 }),
-  }),
-  { minLength: 1, maxLength: 25 },
-);
+const scheduleOf = (burst: number) =>
+  fc.array(
+    fc.record({
+      /** Ms after the previous burst. */
+      gap: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 400, noNaN: true })),
+      /** Clients (tokens 0–5) sending at once. */
+      clients: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: burst }),
+    }),
+    { minLength: 1, maxLength: 25 },
+  );
 
 describe('rate-limit stores: never more than the limits in any window, on their own clocks', () => {
-  test('in process, with a monotonic clock moved by hand', async () => {
-    await fc.assert(
-      fc.asyncProperty(schedule, fc.constantFrom(1000, 250), async (bursts, windowMs) => {
-        let now = 1_000;
-        const store = createMemoryStore({ now: () => now });
-        const workspace = randomUUID();
-        const outcomes: Outcome[] = [];
-        for (const burst of bursts) {
-          now += burst.gap;
-          for (const client of burst.clients) {
-            const decision = store.decide({
-              credential: { key: `t${client}`, limit: TOKEN_LIMIT },
-              workspace: { key: workspace, limit: WORKSPACE_LIMIT },
-              windowMs,
-            }) as Decision;
-            outcomes.push({ client, decision });
-            now += 0.001;
-          }
-        }
-        check(outcomes, windowMs);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  test('on Redis, with concurrent decisions timed by Redis', { skip: redisSkip }, async () => {
-    const store = createRedisStore({ url: TEST_REDIS_URL!, timeoutMs: 2000 });
-    assert.equal(await store.ready(), true);
-    try {
+  for (const [name, limits, burst] of [
+    ['limits of 3 and 7', FIBERY, 12],
+    ['limits of 70 and 90', LARGE, 120],
+  ] as const) {
+    test(`in process, with a monotonic clock moved by hand: ${name}`, async () => {
       await fc.assert(
-        fc.asyncProperty(schedule, async (bursts) => {
-          // A short window keeps the real-time run short; the property is the same at any window.
-          const windowMs = 200;
+        fc.asyncProperty(scheduleOf(burst), fc.constantFrom(1000, 250), async (bursts, windowMs) => {
+          let now = 1_000;
+          const store = createMemoryStore({ now: () => now });
           const workspace = randomUUID();
           const outcomes: Outcome[] = [];
           for (const burst of bursts) {
-            await new Promise((resolve) => setTimeout(resolve, burst.gap / 2));
-            const decisions = await Promise.all(
-              burst.clients.map((client) =>
-                store.decide({
-                  credential: { key: `t${client}`, limit: TOKEN_LIMIT },
-                  workspace: { key: workspace, limit: WORKSPACE_LIMIT },
-                  windowMs,
-                }),
-              ),
-            );
-            for (const [i, decision] of decisions.entries())
-              outcomes.push({ client: burst.clients[i]!, decision });
+            now += burst.gap;
+            for (const client of burst.clients) {
+              const decision = store.decide({
+                credential: { key: `t${client}`, limit: limits.token },
+                workspace: { key: workspace, limit: limits.workspace },
+                windowMs,
+              }) as Decision;
+              outcomes.push({ client, decision });
+              now += 0.001;
+            }
           }
-          check(outcomes, windowMs);
+          check(outcomes, windowMs, limits);
         }),
-        { numRuns: 40 },
+        { numRuns: limits === FIBERY ? 2000 : 300 },
       );
-    } finally {
-      await store.close();
-    }
-  });
+    });
+  }
+
+  for (const [name, limits, burst] of [
+    ['limits of 3 and 7 (small arrays)', FIBERY, 12],
+    ['limits of 70 and 90 (sorted sets)', LARGE, 120],
+  ] as const) {
+    test(`on Redis, with concurrent decisions timed by Redis: ${name}`, { skip: redisSkip }, async () => {
+      const store = createRedisStore({ url: TEST_REDIS_URL!, timeoutMs: 2000 });
+      assert.equal(await store.ready(), true);
+      try {
+        await fc.assert(
+          fc.asyncProperty(scheduleOf(burst), async (bursts) => {
+            // A short window keeps the real-time run short; the property is the same at any window.
+            const windowMs = 200;
+            const workspace = randomUUID();
+            const outcomes: Outcome[] = [];
+            for (const b of bursts) {
+              await new Promise((resolve) => setTimeout(resolve, b.gap / 2));
+              const decisions = await Promise.all(
+                b.clients.map((client) =>
+                  store.decide({
+                    credential: { key: `t${client}`, limit: limits.token },
+                    workspace: { key: workspace, limit: limits.workspace },
+                    windowMs,
+                  }),
+                ),
+              );
+              for (const [i, decision] of decisions.entries())
+                outcomes.push({ client: b.clients[i]!, decision });
+            }
+            check(outcomes, windowMs, limits);
+          }),
+          { numRuns: 30 },
+        );
+      } finally {
+        await store.close();
+      }
+    });
+  }
 });
 
-function check(outcomes: Outcome[], windowMs: number) {
+function check(outcomes: Outcome[], windowMs: number, limits: Limits) {
   const windowUs = windowMs * 1000;
   for (const [key, times] of admissions(outcomes, (client) => `t${client}`))
-    assertNeverOver(times, TOKEN_LIMIT, windowUs, `token ${key}`);
+    assertNeverOver(times, limits.token, windowUs, `token ${key}`);
   for (const times of admissions(outcomes, () => 'workspace').values())
-    assertNeverOver(times, WORKSPACE_LIMIT, windowUs, 'workspace');
-  assertRefusalsJustified(outcomes, windowUs);
+    assertNeverOver(times, limits.workspace, windowUs, 'workspace');
+  assertRefusalsJustified(outcomes, windowUs, limits);
 }

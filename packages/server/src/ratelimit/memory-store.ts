@@ -7,26 +7,36 @@
  */
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
+/** Admission times, oldest first; those before `head` have left the window. */
+interface Log {
+  times: number[];
+  head: number;
+}
+
 export function createMemoryStore({
   now = () => performance.now(),
 }: {
   now?: () => number;
 } = {}): RateLimitStore {
-  const credentials = new Map<string, number[]>();
-  const workspaces = new Map<string, number[]>();
+  const credentials = new Map<string, Log>();
+  const workspaces = new Map<string, Log>();
   let decisions = 0;
   let nextSweep = 10_000;
 
-  /** The key's admissions still in (t − window, t]. */
-  function live(logs: Map<string, number[]>, key: string, t: number, windowMs: number): number[] {
+  /** The key's admissions still in (t − window, t]: `times` from `head` on. */
+  function live(logs: Map<string, Log>, key: string, t: number, windowMs: number): Log {
     let log = logs.get(key);
     if (!log) {
-      log = [];
+      log = { times: [], head: 0 };
       logs.set(key, log);
     }
-    let expired = 0;
-    while (expired < log.length && log[expired]! <= t - windowMs) expired++;
-    if (expired > 0) log.splice(0, expired);
+    const { times } = log;
+    while (log.head < times.length && times[log.head]! <= t - windowMs) log.head++;
+    // Drop the expired prefix now and then, so each decision costs O(1) however large the limit.
+    if (log.head > 32 && log.head * 2 > times.length) {
+      times.splice(0, log.head);
+      log.head = 0;
+    }
     return log;
   }
 
@@ -37,7 +47,8 @@ export function createMemoryStore({
   function sweep(t: number, windowMs: number) {
     for (const logs of [credentials, workspaces])
       for (const [key, log] of logs)
-        if (log.length === 0 || log[log.length - 1]! <= t - windowMs) logs.delete(key);
+        if (log.head === log.times.length || log.times[log.times.length - 1]! <= t - windowMs)
+          logs.delete(key);
     nextSweep = decisions + Math.max(10_000, credentials.size + workspaces.size);
   }
 
@@ -48,24 +59,25 @@ export function createMemoryStore({
       if (++decisions >= nextSweep) sweep(t, windowMs);
       const c = credential.limit > 0 ? live(credentials, credential.key, t, windowMs) : null;
       const w = workspace.limit > 0 ? live(workspaces, workspace.key, t, windowMs) : null;
+      const size = (log: Log | null) => (log ? log.times.length - log.head : 0);
       // The admission whose leaving makes room is the (n − limit + 1)-th oldest.
-      const wait = (log: number[] | null, limit: number) =>
-        log && log.length >= limit ? log[log.length - limit]! + windowMs - t : 0;
+      const wait = (log: Log | null, limit: number) =>
+        log && size(log) >= limit ? log.times[log.times.length - limit]! + windowMs - t : 0;
       const cWait = wait(c, credential.limit);
       const wWait = wait(w, workspace.limit);
       const allowed = cWait === 0 && wWait === 0;
       if (allowed) {
-        c?.push(t);
-        w?.push(t);
+        c?.times.push(t);
+        w?.times.push(t);
       }
-      const reset = (log: number[] | null) => (log && log.length > 0 ? log[0]! + windowMs - t : 0);
+      const reset = (log: Log | null) => (log && size(log) > 0 ? log.times[log.head]! + windowMs - t : 0);
       return {
         allowed,
         scope: allowed ? null : cWait >= wWait ? 'credential' : 'workspace',
         retryMs: Math.max(cWait, wWait),
         remaining: {
-          credential: c ? credential.limit - c.length : null,
-          workspace: w ? workspace.limit - w.length : null,
+          credential: c ? credential.limit - size(c) : null,
+          workspace: w ? workspace.limit - size(w) : null,
         },
         resetMs: { credential: reset(c), workspace: reset(w) },
         atUs: Math.round(t * 1000),

@@ -34,6 +34,23 @@ export function createRateLimitHook({
   metrics: RateLimitMetrics;
 }) {
   const w = Math.max(1, seconds(options.windowMs));
+  // Per request only the numbers change: the policy field is built once per combination of limits,
+  // and the counters' label sets are bound up front.
+  const policyFields = new Map<string, string>();
+  const policyField = (kind: string, credentialLimit: number, workspaceLimit: number) => {
+    const key = `${kind}:${credentialLimit}:${workspaceLimit}`;
+    let field = policyFields.get(key);
+    if (field === undefined) {
+      const parts = [];
+      if (credentialLimit > 0) parts.push(`"${kind}";q=${credentialLimit};w=${w}`);
+      if (workspaceLimit > 0) parts.push(`"workspace";q=${workspaceLimit};w=${w}`);
+      field = parts.join(', ');
+      if (policyFields.size > 1000) policyFields.clear();
+      policyFields.set(key, field);
+    }
+    return field;
+  };
+  const admitted = { token: metrics.admitted.labels('token'), session: metrics.admitted.labels('session') };
 
   return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     const { credential, workspace } = request.principal;
@@ -43,27 +60,29 @@ export function createRateLimitHook({
     if (credentialLimit === 0 && workspaceLimit === 0) return done();
 
     const apply = (decision: Decision) => {
-      const policies: string[] = [];
-      const states: string[] = [];
       const refused = decision.allowed ? null : decision.scope;
-      for (const [scope, name, limit] of [
-        ['credential', kind, credentialLimit],
-        ['workspace', 'workspace', workspaceLimit],
-      ] as const) {
-        if (limit === 0) continue;
+      const state = (scope: 'credential' | 'workspace', name: string) => {
         const remaining = decision.remaining[scope] ?? 0;
         const t = refused === scope ? decision.retryMs : remaining > 0 ? 0 : decision.resetMs[scope];
-        policies.push(`"${name}";q=${limit};w=${w}`);
-        states.push(`"${name}";r=${Math.max(0, remaining)};t=${seconds(t)}`);
-      }
-      reply.header('ratelimit-policy', policies.join(', '));
-      reply.header('ratelimit', states.join(', '));
-      request.log.debug(
-        { rateLimit: { admitted: decision.allowed, scope: refused, atUs: decision.atUs } },
-        'rate limit decision',
+        return `"${name}";r=${Math.max(0, remaining)};t=${seconds(t)}`;
+      };
+      const credentialState = credentialLimit > 0 ? state('credential', kind) : null;
+      const workspaceState = workspaceLimit > 0 ? state('workspace', 'workspace') : null;
+      reply.header('ratelimit-policy', policyField(kind, credentialLimit, workspaceLimit));
+      reply.header(
+        'ratelimit',
+        credentialState && workspaceState
+          ? `${credentialState}, ${workspaceState}`
+          : (credentialState ?? workspaceState),
       );
+      if (request.log.level === 'debug' || request.log.level === 'trace') {
+        request.log.debug(
+          { rateLimit: { admitted: decision.allowed, scope: refused, atUs: decision.atUs } },
+          'rate limit decision',
+        );
+      }
       if (decision.allowed) {
-        metrics.admitted.inc({ scope: kind });
+        admitted[kind].inc();
         return done();
       }
       const scope = refused === 'workspace' ? 'workspace' : kind;

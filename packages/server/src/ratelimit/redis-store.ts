@@ -10,6 +10,7 @@
  * ioredis is told never to queue commands while disconnected and to reconnect by itself, and each
  * decision is given at most `timeoutMs`: a dead or slow Redis yields an error quickly, never a hang.
  */
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
@@ -18,43 +19,76 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
--- Each key holds its newest admissions (at most the limit; older ones can never matter), oldest
--- first, in µs, as a MessagePack array.
-local stored = redis.call('MGET', KEYS[1], KEYS[2])
-local logs = { {}, {} }
+local small = tonumber(ARGV[5])
+local counts = { 0, 0 }
 local waits = { 0, 0 }
+local logs = { {}, {} }
+-- A key of a small limit is a MessagePack array of its newest admissions (at most the limit: older
+-- ones can never matter), oldest first, in µs; one of a large limit, a sorted set of them.
+local stored = redis.call('MGET', KEYS[1], KEYS[2])
 for i = 1, 2 do
-  if limits[i] > 0 then
-    if stored[i] then
-      for _, value in ipairs(cmsgpack.unpack(stored[i])) do
-        if value > now - window then logs[i][#logs[i] + 1] = value end
+  local limit = limits[i]
+  if limit > 0 then
+    if limit <= small then
+      local log = logs[i]
+      if stored[i] then
+        for _, value in ipairs(cmsgpack.unpack(stored[i])) do
+          if value > now - window then log[#log + 1] = value end
+        end
+      end
+      counts[i] = #log
+      -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
+      if #log >= limit then waits[i] = log[#log - limit + 1] + window - now end
+    else
+      redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%d', now - window))
+      local n = redis.call('ZCARD', KEYS[i])
+      counts[i] = n
+      if n >= limit then
+        local room = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
+        waits[i] = tonumber(room[2]) + window - now
       end
     end
-    local n = #logs[i]
-    -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
-    if n >= limits[i] then waits[i] = logs[i][n - limits[i] + 1] + window - now end
   end
 end
 local allowed = 0
 if waits[1] == 0 and waits[2] == 0 then
   allowed = 1
-  local ttl = math.ceil(window / 1000)
+  local ttl = string.format('%d', math.ceil(window / 1000))
+  local score = string.format('%d', now)
   for i = 1, 2 do
-    if limits[i] > 0 then
-      local log = logs[i]
-      log[#log + 1] = now
-      if #log > limits[i] then table.remove(log, 1) end
-      redis.call('SET', KEYS[i], cmsgpack.pack(log), 'PX', ttl)
+    local limit = limits[i]
+    if limit > 0 then
+      counts[i] = counts[i] + 1
+      if limit <= small then
+        local log = logs[i]
+        log[#log + 1] = now
+        if #log > limit then table.remove(log, 1) end
+        redis.call('SET', KEYS[i], cmsgpack.pack(log), 'PX', ttl)
+      else
+        redis.call('ZADD', KEYS[i], score, score .. ':' .. ARGV[4])
+        redis.call('PEXPIRE', KEYS[i], ttl)
+      end
     end
   end
 end
 -- When a limit is now full, the time until its oldest admission leaves (for the RateLimit field).
 local resets = { 0, 0 }
 for i = 1, 2 do
-  if limits[i] > 0 and #logs[i] >= limits[i] then resets[i] = logs[i][1] + window - now end
+  local limit = limits[i]
+  if limit > 0 and counts[i] >= limit then
+    if limit <= small then
+      resets[i] = logs[i][1] + window - now
+    else
+      local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+      resets[i] = tonumber(oldest[2]) + window - now
+    end
+  end
 end
-return { allowed, waits[1], waits[2], #logs[1], #logs[2], resets[1], resets[2], now }
+return { allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2], now }
 `;
+
+/** Limits up to this keep their log as one small array; larger ones as a sorted set. */
+const SMALL_LIMIT = 64;
 
 export class RateLimitStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -91,6 +125,10 @@ export function createRedisStore({
   }) as RedisWithScript;
   redis.on('error', (error) => onError?.(error));
   redis.defineCommand('weftRateLimit', { numberOfKeys: 2, lua: SCRIPT });
+  // Unique per admission in a sorted set, even when two land on the same microsecond.
+  const nonce = randomBytes(6).toString('base64url');
+  let sequence = 0;
+  const kindOf = (limit: number) => (limit <= SMALL_LIMIT ? 'a' : 'z');
   // Deadlines of the decisions in flight, checked by one timer rather than one timer each (a timer per
   // decision cost a measurable share of the throughput). A deadline fires at most `tick` late.
   const pending = new Set<{ deadline: number; reject: (error: Error) => void }>();
@@ -147,11 +185,13 @@ export function createRedisStore({
       try {
         result = await withDeadline(
           redis.weftRateLimit(
-            `${prefix}${tag}:c:${credential.key}`,
-            `${prefix}${tag}:w`,
+            `${prefix}${tag}:c:${credential.key}:${kindOf(credential.limit)}`,
+            `${prefix}${tag}:w:${kindOf(workspace.limit)}`,
             credential.limit,
             workspace.limit,
             Math.round(windowMs * 1000),
+            `${nonce}:${++sequence}`,
+            SMALL_LIMIT,
           ),
         );
       } catch (error) {
