@@ -604,6 +604,36 @@ for (const backend of backends) {
     test('bad relation input gets a stable name and changes nothing', async () => {
       const before = await query({ 'q/from': 'Cricket/Player', 'q/select': { n: ['q/count', 'fibery/id'] } });
       const cases: [unknown, string][] = [
+        // Found by the property test: a name whose toString is not a function.
+        [
+          { command: 'fibery.entity/create', args: { type: { toString: 0 }, entity: {} } },
+          'entity.error/schema-type-not-found',
+        ],
+        [
+          {
+            command: 'fibery.schema/batch',
+            args: {
+              commands: [
+                { command: 'schema.field/delete', args: { 'holder-type': { toString: 0 }, name: 'x' } },
+              ],
+            },
+          },
+          'entity.error/schema-type-not-found',
+        ],
+        [
+          {
+            command: 'fibery.schema/batch',
+            args: {
+              commands: [
+                {
+                  command: 'schema.type/rename',
+                  args: { 'from-name': 'Cricket/Batting Hand_Cricket/Player', 'to-name': { toString: 0 } },
+                },
+              ],
+            },
+          },
+          'schema.error/invalid-name',
+        ],
         [
           {
             command: 'fibery.entity/create',

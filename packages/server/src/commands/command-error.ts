@@ -71,3 +71,12 @@ export function commandError(
 ) {
   return new CommandError(name, message, data);
 }
+
+/**
+ * Any value from a request, as a message may quote it: a string as it is, anything else as JSON, at
+ * most `max` characters. Never `String(value)`: an object whose `toString` is not a function throws.
+ */
+export function quote(value: unknown, max = 200): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+  return text.slice(0, max);
+}

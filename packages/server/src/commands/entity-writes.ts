@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../storage/index.ts';
-import { commandError } from './command-error.ts';
+import { commandError, quote } from './command-error.ts';
 import type { CommandContext, CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { executeQuery, type QueryExecutor } from './query/compile-query.ts';
@@ -44,13 +44,9 @@ async function write<T>(context: CommandContext, work: (w: Write) => Promise<T>)
 function domainType(types: Types, name: unknown): DomainType {
   const type = typeof name === 'string' && Object.hasOwn(types, name) ? types[name] : undefined;
   if (!type)
-    throw commandError(
-      'entity.error/schema-type-not-found',
-      `"${String(name).slice(0, 200)}" database was not found.`,
-      {
-        type: String(name).slice(0, 200),
-      },
-    );
+    throw commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
+      type: quote(name),
+    });
   if (!type.domain)
     throw commandError(
       'entity.error/type-read-only',

@@ -8,7 +8,7 @@
  * A mixin already installed is left as it is; one not listed here is refused, never faked.
  */
 import { randomUUID } from 'node:crypto';
-import { commandError } from './command-error.ts';
+import { commandError, quote } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { addField, createEnum, currentSchema, type SchemaChange } from './schema-batch.ts';
@@ -111,7 +111,7 @@ export const installMixins: CommandHandler = {
               'schema.error/unsupported-mixin',
               `Mixin ${JSON.stringify(mixin)?.slice(0, 100)} is not one this server implements.`,
               {
-                mixin: String(mixin).slice(0, 100),
+                mixin: quote(mixin, 100),
               },
             );
           const current = (await typeNamed(change, typeName)).meta;

@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Repositories, SchemaField, SchemaType } from '../storage/index.ts';
-import { commandError } from './command-error.ts';
+import { commandError, quote } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { STANDARD_FIELDS } from './query/domain-types.ts';
@@ -59,13 +59,9 @@ export async function currentSchema(change: SchemaChange): Promise<SchemaType[]>
 function findType(types: SchemaType[], name: unknown): SchemaType {
   const type = types.find((t) => t.name === name);
   if (!type) {
-    throw commandError(
-      'entity.error/schema-type-not-found',
-      `"${String(name).slice(0, 200)}" database was not found.`,
-      {
-        type: String(name).slice(0, 200),
-      },
-    );
+    throw commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
+      type: quote(name),
+    });
   }
   return type;
 }
@@ -75,8 +71,8 @@ function findField(type: SchemaType, name: unknown): SchemaField {
   if (!field) {
     throw commandError(
       'entity.error/schema-field-not-found',
-      `"${String(name).slice(0, 200)}" field was not found in "${type.name}" database.`,
-      { type: type.name, field: String(name).slice(0, 200) },
+      `"${quote(name)}" field was not found in "${type.name}" database.`,
+      { type: type.name, field: quote(name) },
     );
   }
   return field;
@@ -288,8 +284,7 @@ export async function createEnum(
   return findType(await currentSchema(change), type.name);
 }
 
-async function createEnumCommand(args: Record<string, unknown>, change: SchemaChange) {
-  const name = args['fibery/name'];
+function checkEnumName(name: unknown): string {
   if (
     typeof name !== 'string' ||
     !ENUM_NAME.test(name) ||
@@ -301,7 +296,11 @@ async function createEnumCommand(args: Record<string, unknown>, change: SchemaCh
       `Enum name ${show(name)} is not like "Space/Field_Space/Database".`,
     );
   }
-  await createEnum(change, name, meta(args['fibery/meta']));
+  return name;
+}
+
+async function createEnumCommand(args: Record<string, unknown>, change: SchemaChange) {
+  await createEnum(change, checkEnumName(args['fibery/name']), meta(args['fibery/meta']));
 }
 
 async function renameType(args: Record<string, unknown>, change: SchemaChange) {
@@ -309,7 +308,7 @@ async function renameType(args: Record<string, unknown>, change: SchemaChange) {
   const type = findType(types, args['from-name']);
   const to =
     type.meta['fibery/enum?'] === true
-      ? String(args['to-name'])
+      ? checkEnumName(args['to-name'])
       : checkName(args['to-name'], 'Database name');
   if (types.some((t) => t.name === to))
     throw commandError('schema.error/type-exists', `"${to.slice(0, 200)}" database exists already.`);

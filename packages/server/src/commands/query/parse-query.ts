@@ -8,7 +8,7 @@
  * `q/where` and `q/order-by`; in `q/where` and in aggregates they may also go through a collection,
  * meaning "any of its items". A collection is selected with a sub-query of its own.
  */
-import { commandError } from '../command-error.ts';
+import { commandError, quote } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
 import type { FieldModel, RelationModel, TypeModel } from './type-model.ts';
@@ -243,7 +243,7 @@ class QueryParser {
     } catch (error) {
       throw commandError(
         'entity.error/invalid-parameter',
-        `Parameter ${String(parameter)} for "${path.name}" ${(error as Error).message}.`,
+        `Parameter ${quote(parameter)} for "${path.name}" ${(error as Error).message}.`,
         { parameter, field: path.name },
       );
     }
