@@ -12,6 +12,8 @@ import type { SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
  * `dataVersion` pairs SQLite's `PRAGMA data_version`, which changes when another connection (the CLI,
  * another process) commits, with a count of this connection's own writes, which it does not see.
  */
+const MAX_STATEMENTS = 2000;
+
 export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = {}): SqlDriver {
   const db = new Database(filename, { timeout: busyTimeoutMs });
   db.pragma('journal_mode = WAL');
@@ -24,9 +26,15 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
   let ownWrites = 0;
   let open = true;
 
+  // Statements are kept for reuse, at most MAX_STATEMENTS of them: generated SQL varies (a q/in list
+  // of each length is a statement of its own), so an unbounded cache would grow without end.
   function prepare(sql: string) {
     let cached = statements.get(sql);
-    if (!cached) {
+    if (cached) {
+      // Most recently used last, so the oldest is dropped first.
+      statements.delete(sql);
+      statements.set(sql, cached);
+    } else {
       // `$3` → `+?`, remembering which parameter each `?` takes, so `$1` may appear twice. The unary
       // plus (a no-op on any value) keeps SQLite's STAT4 from re-preparing the statement on every
       // execution because "the bound value might change the plan": that re-prepare cost 10-20 µs per
@@ -37,6 +45,7 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
         return '+?';
       });
       cached = { statement: db.prepare(text), order };
+      if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!);
       statements.set(sql, cached);
     }
     return cached;
