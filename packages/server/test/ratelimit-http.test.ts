@@ -161,6 +161,14 @@ describe('rate limits over HTTP (in process)', () => {
     assert.equal(last.json().error.scope, 'workspace');
   });
 
+  test('2,000 concurrent requests of one token within one window: exactly 3 admitted', async () => {
+    rest();
+    const responses = await Promise.all(Array.from({ length: 2000 }, () => get(tokens[2]!)));
+    const codes = responses.map((response) => response.statusCode);
+    assert.equal(codes.filter((code) => code === 200).length, 3);
+    assert.equal(codes.filter((code) => code === 429).length, 1997);
+  });
+
   test('unauthenticated requests are refused before any limit is spent', async () => {
     rest();
     for (let i = 0; i < 10; i++) assert.equal((await get('weft_bogus')).statusCode, 401);
@@ -185,6 +193,38 @@ describe('rate limits over HTTP (in process)', () => {
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="token"\} \d+/);
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="workspace"\} \d+/);
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="session"\} 1/);
+  });
+});
+
+describe('rate limits and the wall clock', () => {
+  test('jumps of the wall clock change nothing: the limiter reads a monotonic clock', async () => {
+    let wall = Date.now();
+    const t = await startTestApp(sqlite, {
+      config: { rateLimitToken: 3, rateLimitWorkspace: 7 },
+      clock: { now: () => wall },
+    });
+    try {
+      await t.accounts.createWorkspace({ slug: 'demo' });
+      const { user } = await t.accounts.createUser({
+        workspace: 'demo',
+        email: 'a@example.com',
+        name: 'A',
+        role: 'member',
+        password: 'long-password',
+      });
+      const token = (await t.tokens.createToken(user)).value;
+      const codes = [];
+      for (const jump of [0, -3_600_000, +7_200_000, -86_400_000]) {
+        wall += jump;
+        codes.push(
+          (await t.app.inject({ url: '/api/tokens', headers: { authorization: `Token ${token}` } }))
+            .statusCode,
+        );
+      }
+      assert.deepEqual(codes, [200, 200, 200, 429]);
+    } finally {
+      await t.close();
+    }
   });
 });
 
