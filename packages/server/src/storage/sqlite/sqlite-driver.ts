@@ -27,14 +27,11 @@ export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = 
   let open = true;
 
   // Statements are kept for reuse, at most MAX_STATEMENTS of them: generated SQL varies (a q/in list
-  // of each length is a statement of its own), so an unbounded cache would grow without end.
+  // of each length is a statement of its own), so an unbounded cache would grow without end. The
+  // oldest is dropped first; a hit costs one lookup.
   function prepare(sql: string) {
     let cached = statements.get(sql);
-    if (cached) {
-      // Most recently used last, so the oldest is dropped first.
-      statements.delete(sql);
-      statements.set(sql, cached);
-    } else {
+    if (!cached) {
       // `$3` → `+?`, remembering which parameter each `?` takes, so `$1` may appear twice. The unary
       // plus (a no-op on any value) keeps SQLite's STAT4 from re-preparing the statement on every
       // execution because "the bound value might change the plan": that re-prepare cost 10-20 µs per
