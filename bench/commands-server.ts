@@ -35,6 +35,14 @@ const app = await createApp({
 });
 const { auth } = app.weft;
 const IDS_FILE = join(process.env.WEFT_DATA_DIR!, 'bench-ids.json');
+/** What commands run with here: the bench admin, straight on the storage. */
+const contextOf = (principal: Principal) => ({
+  principal,
+  db: storage,
+  limits: { defaultLimit: 100, maxLimit: 10_000, maxCommands: 1000 },
+  clock: { now: () => Date.now() },
+  log: { log: app.log, requestId: 'bench' },
+});
 
 if (process.argv[2] === 'seed') {
   const workspace = await auth.accounts.createWorkspace({ slug: 'demo' });
@@ -94,13 +102,7 @@ if (process.argv[2] === 'seed') {
         ],
       },
     },
-    {
-      principal,
-      db: storage,
-      limits: { defaultLimit: 100, maxLimit: 10_000, maxCommands: 1000 },
-      clock: { now: () => Date.now() },
-      log: { log: app.log, requestId: 'bench' },
-    },
+    contextOf(principal),
     { log: app.log, requestId: 'bench' },
   );
   if (!envelope.success) throw new Error(JSON.stringify(envelope));
@@ -251,17 +253,10 @@ for (const q of process.env.BENCH_SKIP_SQL === '1' ? [] : QUERIES) {
 
 // The bare baseline: Fastify answering with the documented example's exact JSON.
 const example = QUERIES.find((q) => q.name === 'seed example')!;
-const exampleReply = await runCommand(
-  example.body(ids),
-  {
-    principal,
-    db: storage,
-    limits: { defaultLimit: 100, maxLimit: 10_000, maxCommands: 1000 },
-    clock: { now: () => Date.now() },
-    log: { log: app.log, requestId: 'bench' },
-  },
-  { log: app.log, requestId: 'bench' },
-);
+const exampleReply = await runCommand(example.body(ids), contextOf(principal), {
+  log: app.log,
+  requestId: 'bench',
+});
 const bare = Fastify();
 bare.post('/api/commands', async () => exampleReply);
 

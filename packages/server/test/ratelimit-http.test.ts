@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { backends } from './helpers/backends.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { memberWithToken, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const sqlite = backends[0]!;
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -204,15 +204,7 @@ describe('rate limits and the wall clock', () => {
       clock: { now: () => wall },
     });
     try {
-      await t.accounts.createWorkspace({ slug: 'demo' });
-      const { user } = await t.accounts.createUser({
-        workspace: 'demo',
-        email: 'a@example.com',
-        name: 'A',
-        role: 'member',
-        password: 'long-password',
-      });
-      const token = (await t.tokens.createToken(user)).value;
+      const { token } = await memberWithToken(t, 'demo', 'a@example.com');
       const codes = [];
       for (const jump of [0, -3_600_000, +7_200_000, -86_400_000]) {
         wall += jump;
@@ -238,14 +230,7 @@ describe('rate-limit options', () => {
     try {
       const workspace = await t.accounts.createWorkspace({ slug: 'demo' });
       await t.storage.setWorkspaceRateLimit(workspace.id, 2);
-      const { user } = await t.accounts.createUser({
-        workspace: 'demo',
-        email: 'a@example.com',
-        name: 'A',
-        role: 'member',
-        password: 'long-password',
-      });
-      const token = (await t.tokens.createToken(user)).value;
+      const { token } = await memberWithToken(t, 'demo', 'a@example.com');
       const codes = [];
       for (let i = 0; i < 3; i++) {
         const response = await t.app.inject({
@@ -263,15 +248,7 @@ describe('rate-limit options', () => {
     }
     const off = await startTestApp(sqlite, { config: { rateLimitToken: 0, rateLimitWorkspace: 0 } });
     try {
-      await off.accounts.createWorkspace({ slug: 'demo' });
-      const { user } = await off.accounts.createUser({
-        workspace: 'demo',
-        email: 'a@example.com',
-        name: 'A',
-        role: 'member',
-        password: 'long-password',
-      });
-      const token = (await off.tokens.createToken(user)).value;
+      const { token } = await memberWithToken(off, 'demo', 'a@example.com');
       for (let i = 0; i < 20; i++) {
         const response = await off.app.inject({
           url: '/api/tokens',

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { backends } from './helpers/backends.ts';
 import { freePort, redisSkip, startRedisServer, TEST_REDIS_URL } from './helpers/redis.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { memberWithToken, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const sqlite = backends[0]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,15 +23,7 @@ async function appOn(redisUrl: string, failure: 'closed' | 'open-local') {
     },
     captureLogs: true,
   });
-  await t.accounts.createWorkspace({ slug: 'demo' });
-  const { user } = await t.accounts.createUser({
-    workspace: 'demo',
-    email: 'a@example.com',
-    name: 'A',
-    role: 'member',
-    password: 'long-password',
-  });
-  const token = (await t.tokens.createToken(user)).value;
+  const { token } = await memberWithToken(t, 'demo', 'a@example.com');
   const get = () => t.app.inject({ url: '/api/tokens', headers: { authorization: `Token ${token}` } });
   return { t, get, token };
 }

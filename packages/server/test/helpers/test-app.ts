@@ -88,3 +88,16 @@ export function createTestClock(start = 1_800_000_000_000) {
   };
   return clock;
 }
+
+/** A member of `workspace` (created if missing) and a fresh API token of theirs. */
+export async function memberWithToken(t: TestApp, workspace: string, email: string) {
+  if (!(await t.storage.getWorkspaceBySlug(workspace))) await t.accounts.createWorkspace({ slug: workspace });
+  const { user } = await t.accounts.createUser({
+    workspace,
+    email,
+    name: email.split('@')[0]!,
+    role: 'member',
+    password: 'long-password',
+  });
+  return { user, token: (await t.tokens.createToken(user)).value };
+}
