@@ -20,32 +20,37 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
 local small = tonumber(ARGV[5])
-local counts = { 0, 0 }
-local waits = { 0, 0 }
-local logs = { {}, {} }
--- A key of a small limit is a MessagePack array of its newest admissions (at most the limit: older
--- ones can never matter), oldest first, in µs; one of a large limit, a sorted set of them.
+-- A key of a small limit is a string of its newest admissions (at most the limit: older ones can
+-- never matter), oldest first, each 16 decimal digits of µs; a key of a large limit, a sorted set.
+local W = 16
+local function at(s, j) return tonumber(string.sub(s, (j - 1) * W + 1, j * W)) end
 local stored = redis.call('MGET', KEYS[1], KEYS[2])
+local counts, waits, oldest, firsts = { 0, 0 }, { 0, 0 }, { 0, 0 }, { 1, 1 }
 for i = 1, 2 do
   local limit = limits[i]
   if limit > 0 then
     if limit <= small then
-      local log = logs[i]
-      if stored[i] then
-        for _, value in ipairs(cmsgpack.unpack(stored[i])) do
-          if value > now - window then log[#log + 1] = value end
+      local s = stored[i] or ''
+      local n = #s / W
+      local first = n + 1
+      for j = 1, n do
+        if at(s, j) > now - window then
+          first = j
+          break
         end
       end
-      counts[i] = #log
-      -- Room comes when the (n - limit + 1)-th oldest admission leaves the window.
-      if #log >= limit then waits[i] = log[#log - limit + 1] + window - now end
+      firsts[i] = first
+      counts[i] = n - first + 1
+      if counts[i] > 0 then oldest[i] = at(s, first) end
+      -- Room comes when the (count - limit + 1)-th oldest admission in the window leaves it.
+      if counts[i] >= limit then waits[i] = at(s, n - limit + 1) + window - now end
     else
       redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%d', now - window))
       local n = redis.call('ZCARD', KEYS[i])
       counts[i] = n
+      if n > 0 then oldest[i] = tonumber(redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')[2]) end
       if n >= limit then
-        local room = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
-        waits[i] = tonumber(room[2]) + window - now
+        waits[i] = tonumber(redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')[2]) + window - now
       end
     end
   end
@@ -54,35 +59,27 @@ local allowed = 0
 if waits[1] == 0 and waits[2] == 0 then
   allowed = 1
   local ttl = string.format('%d', math.ceil(window / 1000))
-  local score = string.format('%d', now)
+  local stamp = string.format('%016d', now)
   for i = 1, 2 do
     local limit = limits[i]
     if limit > 0 then
+      if counts[i] == 0 then oldest[i] = now end
       counts[i] = counts[i] + 1
       if limit <= small then
-        local log = logs[i]
-        log[#log + 1] = now
-        if #log > limit then table.remove(log, 1) end
-        redis.call('SET', KEYS[i], cmsgpack.pack(log), 'PX', ttl)
+        -- Admitted means fewer than the limit in the window: keep them all, add this one.
+        local s = stored[i] or ''
+        redis.call('SET', KEYS[i], string.sub(s, (firsts[i] - 1) * W + 1) .. stamp, 'PX', ttl)
       else
-        redis.call('ZADD', KEYS[i], score, score .. ':' .. ARGV[4])
+        redis.call('ZADD', KEYS[i], stamp, stamp .. ':' .. ARGV[4])
         redis.call('PEXPIRE', KEYS[i], ttl)
       end
     end
   end
 end
--- When a limit is now full, the time until its oldest admission leaves (for the RateLimit field).
+-- When a limit is full, the time until its oldest admission leaves (for the RateLimit field).
 local resets = { 0, 0 }
 for i = 1, 2 do
-  local limit = limits[i]
-  if limit > 0 and counts[i] >= limit then
-    if limit <= small then
-      resets[i] = logs[i][1] + window - now
-    else
-      local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-      resets[i] = tonumber(oldest[2]) + window - now
-    end
-  end
+  if limits[i] > 0 and counts[i] >= limits[i] then resets[i] = oldest[i] + window - now end
 end
 return { allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2], now }
 `;
@@ -128,7 +125,7 @@ export function createRedisStore({
   // Unique per admission in a sorted set, even when two land on the same microsecond.
   const nonce = randomBytes(6).toString('base64url');
   let sequence = 0;
-  const kindOf = (limit: number) => (limit <= SMALL_LIMIT ? 'a' : 'z');
+  const kindOf = (limit: number) => (limit <= SMALL_LIMIT ? 's' : 'z');
   // Deadlines of the decisions in flight, checked by one timer rather than one timer each (a timer per
   // decision cost a measurable share of the throughput). A deadline fires at most `tick` late.
   const pending = new Set<{ deadline: number; reject: (error: Error) => void }>();
