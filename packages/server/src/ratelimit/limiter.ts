@@ -123,9 +123,6 @@ export function createRateLimiter({
         failed(lastRedisError ?? new RateLimitStoreError('Redis did not connect'));
     },
 
-    /** The last connection error Redis reported, for `/readyz`. */
-    lastError: () => lastRedisError,
-
     async close() {
       await local.close();
       await redis?.close();
