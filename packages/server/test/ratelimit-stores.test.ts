@@ -108,8 +108,9 @@ describe('rate-limit stores: never more than the limits in any window, on their 
   }
 
   for (const [name, limits, burst] of [
-    ['limits of 3 and 7 (small arrays)', FIBERY, 12],
+    ['limits of 3 and 7 (one shared log)', FIBERY, 12],
     ['limits of 70 and 90 (sorted sets)', LARGE, 120],
+    ['limits of 3 and 90 (a small array and a sorted set)', { token: 3, workspace: 90 }, 60],
   ] as const) {
     test(`on Redis, with concurrent decisions timed by Redis: ${name}`, { skip: redisSkip }, async () => {
       const store = createRedisStore({ url: TEST_REDIS_URL!, timeoutMs: 2000 });

@@ -10,7 +10,7 @@
  * ioredis is told never to queue commands while disconnected and to reconnect by itself, and each
  * decision is given at most `timeoutMs`: a dead or slow Redis yields an error quickly, never a hang.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
@@ -86,6 +86,62 @@ return { allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2]
 
 /** Limits up to this keep their log as one small array; larger ones as a sorted set. */
 const SMALL_LIMIT = 64;
+/** Width of a credential's tag in the shared log. */
+const TAG_WIDTH = 48;
+
+/**
+ * The usual case in one key: when the workspace has a small limit, its log of admissions (each with a
+ * tag of its credential) holds every admission of the window, since there are never more than the
+ * limit; so it also answers for each credential. One GET and one SET instead of MGET and two SETs.
+ */
+const SHARED_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local climit = tonumber(ARGV[1])
+local wlimit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local tag = ARGV[4]
+-- Entries of 16 decimal digits of µs and a credential tag of ARGV[5] characters, oldest first.
+local E = 16 + tonumber(ARGV[5])
+local s = redis.call('GET', KEYS[1]) or ''
+local n = #s / E
+local function at(j) return tonumber(string.sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
+local first = n + 1
+for j = 1, n do
+  if at(j) > now - window then
+    first = j
+    break
+  end
+end
+local wcount = n - first + 1
+local mine = {}
+if climit > 0 then
+  for j = first, n do
+    if string.sub(s, (j - 1) * E + 17, j * E) == tag then mine[#mine + 1] = at(j) end
+  end
+end
+local ccount = #mine
+local wwait, cwait = 0, 0
+-- Room comes when the (count - limit + 1)-th oldest admission in the window leaves it.
+if wcount >= wlimit then wwait = at(n - wlimit + 1) + window - now end
+if climit > 0 and ccount >= climit then cwait = mine[ccount - climit + 1] + window - now end
+local woldest = now
+if wcount > 0 then woldest = at(first) end
+local coldest = mine[1] or now
+local allowed = 0
+if wwait == 0 and cwait == 0 then
+  allowed = 1
+  -- Admitted means fewer than the limit in the window: keep them all, add this one.
+  redis.call('SET', KEYS[1], string.sub(s, (first - 1) * E + 1) .. string.format('%016d', now) .. tag, 'PX',
+    string.format('%d', math.ceil(window / 1000)))
+  wcount = wcount + 1
+  ccount = ccount + 1
+end
+local creset, wreset = 0, 0
+if climit > 0 and ccount >= climit then creset = coldest + window - now end
+if wcount >= wlimit then wreset = woldest + window - now end
+return { allowed, cwait, wwait, ccount, wcount, creset, wreset, now }
+`;
 
 export class RateLimitStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -98,6 +154,7 @@ type ScriptResult = [number, number, number, number, number, number, number, num
 
 interface RedisWithScript extends Redis {
   weftRateLimit(cKey: string, wKey: string, ...args: (string | number)[]): Promise<ScriptResult>;
+  weftRateLimitShared(wKey: string, ...args: (string | number)[]): Promise<ScriptResult>;
 }
 
 export function createRedisStore({
@@ -122,6 +179,13 @@ export function createRedisStore({
   }) as RedisWithScript;
   redis.on('error', (error) => onError?.(error));
   redis.defineCommand('weftRateLimit', { numberOfKeys: 2, lua: SCRIPT });
+  redis.defineCommand('weftRateLimitShared', { numberOfKeys: 1, lua: SHARED_SCRIPT });
+  // A credential's tag in the shared log: its key, padded to a fixed width (`token:<uuid>` and
+  // `session:<uuid>` fit); a longer key is replaced by its SHA-256.
+  const tagOf = (key: string) =>
+    key.length <= TAG_WIDTH
+      ? key.padEnd(TAG_WIDTH)
+      : createHash('sha256').update(key).digest('base64url').padEnd(TAG_WIDTH);
   // Unique per admission in a sorted set, even when two land on the same microsecond.
   const nonce = randomBytes(6).toString('base64url');
   let sequence = 0;
@@ -179,17 +243,27 @@ export function createRedisStore({
     async decide({ credential, workspace, windowMs }: LimitRequest): Promise<Decision> {
       const tag = `{ws:${workspace.key}}`;
       let result: ScriptResult;
+      const shared = workspace.limit > 0 && workspace.limit <= SMALL_LIMIT && credential.limit <= SMALL_LIMIT;
       try {
         result = await withDeadline(
-          redis.weftRateLimit(
-            `${prefix}${tag}:c:${credential.key}:${kindOf(credential.limit)}`,
-            `${prefix}${tag}:w:${kindOf(workspace.limit)}`,
-            credential.limit,
-            workspace.limit,
-            Math.round(windowMs * 1000),
-            `${nonce}:${++sequence}`,
-            SMALL_LIMIT,
-          ),
+          shared
+            ? redis.weftRateLimitShared(
+                `${prefix}${tag}:log`,
+                credential.limit,
+                workspace.limit,
+                Math.round(windowMs * 1000),
+                tagOf(credential.key),
+                TAG_WIDTH,
+              )
+            : redis.weftRateLimit(
+                `${prefix}${tag}:c:${credential.key}:${kindOf(credential.limit)}`,
+                `${prefix}${tag}:w:${kindOf(workspace.limit)}`,
+                credential.limit,
+                workspace.limit,
+                Math.round(windowMs * 1000),
+                `${nonce}:${++sequence}`,
+                SMALL_LIMIT,
+              ),
         );
       } catch (error) {
         if (error instanceof RateLimitStoreError) throw error;
