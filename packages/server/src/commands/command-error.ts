@@ -80,3 +80,23 @@ export function quote(value: unknown, max = 200): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
   return text.slice(0, max);
 }
+
+/** Any value from a request as JSON, at most `max` characters (`undefined` stays undefined). */
+export const show = (value: unknown, max = 200) => JSON.stringify(value)?.slice(0, max);
+
+/** A database name that names no database of the workspace. */
+export const typeNotFound = (name: unknown) =>
+  commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
+    type: quote(name),
+  });
+
+/** A field name that names no field of `type`. */
+export const fieldNotFound = (type: string, name: unknown) =>
+  commandError(
+    'entity.error/schema-field-not-found',
+    `"${quote(name)}" field was not found in "${type}" database.`,
+    {
+      type,
+      field: quote(name),
+    },
+  );

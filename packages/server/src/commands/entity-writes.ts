@@ -11,14 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../storage/index.ts';
-import { commandError, quote } from './command-error.ts';
+import { commandError, show, typeNotFound } from './command-error.ts';
 import type { CommandContext, CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { executeQuery, type QueryExecutor } from './query/compile-query.ts';
 import { loadWorkspaceTypes } from './query/domain-types.ts';
 import type { ParsedQuery, SelectNode } from './query/parse-query.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
-import type { FieldModel, RelationModel, TypeModel } from './query/type-model.ts';
+import { fieldOf, type RelationModel, type TypeModel } from './query/type-model.ts';
 
 type DomainType = TypeModel & { domain: NonNullable<TypeModel['domain']> };
 type Types = Record<string, TypeModel>;
@@ -43,10 +43,7 @@ async function write<T>(context: CommandContext, work: (w: Write) => Promise<T>)
 
 function domainType(types: Types, name: unknown): DomainType {
   const type = typeof name === 'string' && Object.hasOwn(types, name) ? types[name] : undefined;
-  if (!type)
-    throw commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
-      type: quote(name),
-    });
+  if (!type) throw typeNotFound(name);
   if (!type.domain)
     throw commandError(
       'entity.error/type-read-only',
@@ -64,25 +61,8 @@ function entityId(value: unknown, what = 'fibery/id'): string {
   try {
     return PRIMITIVE_TYPES['fibery/uuid']!.encode(value) as string;
   } catch {
-    throw commandError(
-      'entity.error/invalid-value',
-      `${what} must be a UUID; got ${JSON.stringify(value)?.slice(0, 100)}.`,
-    );
+    throw commandError('entity.error/invalid-value', `${what} must be a UUID; got ${show(value, 100)}.`);
   }
-}
-
-function fieldOf(type: TypeModel, name: string): FieldModel {
-  const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
-  if (!field)
-    throw commandError(
-      'entity.error/schema-field-not-found',
-      `"${name.slice(0, 200)}" field was not found in "${type.name}" database.`,
-      {
-        type: type.name,
-        field: name.slice(0, 200),
-      },
-    );
-  return field;
 }
 
 /** Ids among `ids` that are not entities of `target` (users: of the caller's workspace). */
@@ -517,7 +497,7 @@ export const entityUpsert: CommandHandler = {
       if (!conflict?.column || !CONFLICT_TYPES.has(conflict.fiberyType) || conflict.relation) {
         throw commandError(
           'entity.error/invalid-conflict-field',
-          `conflict-field ${JSON.stringify(conflictName)?.slice(0, 200)} is not a fibery/text, fibery/int or fibery/date field of "${type.name}".`,
+          `conflict-field ${show(conflictName)} is not a fibery/text, fibery/int or fibery/date field of "${type.name}".`,
         );
       }
       const action = args['conflict-action'];

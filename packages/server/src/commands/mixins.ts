@@ -8,7 +8,7 @@
  * A mixin already installed is left as it is; one not listed here is refused, never faked.
  */
 import { randomUUID } from 'node:crypto';
-import { commandError, quote } from './command-error.ts';
+import { commandError, quote, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { addField, createEnum, currentSchema, type SchemaChange } from './schema-batch.ts';
@@ -93,14 +93,7 @@ export const installMixins: CommandHandler = {
       const change: SchemaChange = { tx, workspaceId: principal.workspace.id, now: clock.now() };
       for (const [typeName, mixins] of Object.entries(wanted)) {
         const type = (await currentSchema(change)).find((t) => t.name === typeName);
-        if (!type || type.meta['fibery/enum?'] === true)
-          throw commandError(
-            'entity.error/schema-type-not-found',
-            `"${typeName.slice(0, 200)}" database was not found.`,
-            {
-              type: typeName.slice(0, 200),
-            },
-          );
+        if (!type || type.meta['fibery/enum?'] === true) throw typeNotFound(typeName);
         if (!Array.isArray(mixins))
           throw commandError('schema.error/invalid-command', `The mixins of "${typeName}" are a list.`);
         for (const mixin of mixins) {
@@ -109,7 +102,7 @@ export const installMixins: CommandHandler = {
           if (!install)
             throw commandError(
               'schema.error/unsupported-mixin',
-              `Mixin ${JSON.stringify(mixin)?.slice(0, 100)} is not one this server implements.`,
+              `Mixin ${show(mixin, 100)} is not one this server implements.`,
               {
                 mixin: quote(mixin, 100),
               },

@@ -10,8 +10,8 @@
  * relation is stored (a to-one side joining a lone collection) does so only while it has no links.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Repositories, SchemaField, SchemaType } from '../storage/index.ts';
-import { commandError, quote } from './command-error.ts';
+import type { RelationStorage, Repositories, SchemaField, SchemaType } from '../storage/index.ts';
+import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { STANDARD_FIELDS } from './query/domain-types.ts';
@@ -26,7 +26,6 @@ const ENUM_NAME = /^[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]{0,298}[^\s\u0
 export const generated = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 const invalidCommand = (message: string) => commandError('schema.error/invalid-command', message);
-const show = (value: unknown) => JSON.stringify(value)?.slice(0, 200);
 
 export function checkName(name: unknown, what: string): string {
   const parts = typeof name === 'string' ? name.split('/') : [];
@@ -58,23 +57,13 @@ export async function currentSchema(change: SchemaChange): Promise<SchemaType[]>
 
 function findType(types: SchemaType[], name: unknown): SchemaType {
   const type = types.find((t) => t.name === name);
-  if (!type) {
-    throw commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
-      type: quote(name),
-    });
-  }
+  if (!type) throw typeNotFound(name);
   return type;
 }
 
 function findField(type: SchemaType, name: unknown): SchemaField {
   const field = type.fields.find((f) => f.name === name);
-  if (!field) {
-    throw commandError(
-      'entity.error/schema-field-not-found',
-      `"${quote(name)}" field was not found in "${type.name}" database.`,
-      { type: type.name, field: quote(name) },
-    );
-  }
+  if (!field) throw fieldNotFound(type.name, name);
   return field;
 }
 
@@ -93,6 +82,22 @@ export async function createTable(change: SchemaChange, table: string) {
   await change.tx.execDdl(
     `CREATE TABLE ${table} (id TEXT PRIMARY KEY, public_id BIGINT NOT NULL UNIQUE, creation_date BIGINT NOT NULL, modification_date BIGINT NOT NULL, created_by TEXT)`,
   );
+}
+
+/** A new join table (`a` → `b`, indexed both ways); resolves with its storage for the `a` side. */
+async function createJoinTable(change: SchemaChange): Promise<RelationStorage & { kind: 'join' }> {
+  const table = generated('j');
+  await change.tx.execDdl(`CREATE TABLE ${table} (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))`);
+  await change.tx.execDdl(`CREATE INDEX ${table}_b ON ${table} (b, a)`);
+  return { kind: 'join', table, self: 'a', other: 'b' };
+}
+
+/** A new indexed column of related ids in `table`; resolves with its name. */
+async function addRelationColumn(change: SchemaChange, table: string): Promise<string> {
+  const column = generated('f');
+  await change.tx.execDdl(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+  await change.tx.execDdl(`CREATE INDEX i_${column} ON ${table} (${column})`);
+  return column;
 }
 
 export interface FieldSpec {
@@ -181,11 +186,7 @@ export async function addField(
         }
         await change.tx.execDdl(`DROP TABLE ${partnerStorage.table}`);
       }
-      field.columnName = generated('f');
-      await change.tx.execDdl(`ALTER TABLE ${holder.tableName} ADD COLUMN ${field.columnName} TEXT`);
-      await change.tx.execDdl(
-        `CREATE INDEX i_${field.columnName} ON ${holder.tableName} (${field.columnName})`,
-      );
+      field.columnName = await addRelationColumn(change, holder.tableName);
       if (partner)
         await change.tx.updateSchemaField(partner.field.id, {
           storage: { kind: 'reverse', field: field.id },
@@ -201,10 +202,7 @@ export async function addField(
       other: partnerStorage.self,
     };
   } else {
-    const table = generated('j');
-    await change.tx.execDdl(`CREATE TABLE ${table} (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))`);
-    await change.tx.execDdl(`CREATE INDEX ${table}_b ON ${table} (b, a)`);
-    field.storage = { kind: 'join', table, self: 'a', other: 'b' };
+    field.storage = await createJoinTable(change);
   }
   await change.tx.createSchemaField(holder.id, field, position);
   return field;
@@ -340,22 +338,14 @@ export async function removeField(change: SchemaChange, holder: SchemaType, fiel
     if (dependent) {
       const { holder: other, field: side } = dependent;
       if (side.meta['fibery/collection?'] === true) {
-        const table = generated('j');
-        await change.tx.execDdl(
-          `CREATE TABLE ${table} (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))`,
-        );
-        await change.tx.execDdl(`CREATE INDEX ${table}_b ON ${table} (b, a)`);
+        const join = await createJoinTable(change);
         await change.tx.runStatement(
-          `INSERT INTO ${table} (a, b) SELECT ${field.columnName}, id FROM ${holder.tableName} WHERE ${field.columnName} IS NOT NULL`,
+          `INSERT INTO ${join.table} (a, b) SELECT ${field.columnName}, id FROM ${holder.tableName} WHERE ${field.columnName} IS NOT NULL`,
           [],
         );
-        await change.tx.updateSchemaField(side.id, {
-          storage: { kind: 'join', table, self: 'a', other: 'b' },
-        });
+        await change.tx.updateSchemaField(side.id, { storage: join });
       } else {
-        const column = generated('f');
-        await change.tx.execDdl(`ALTER TABLE ${other.tableName} ADD COLUMN ${column} TEXT`);
-        await change.tx.execDdl(`CREATE INDEX i_${column} ON ${other.tableName} (${column})`);
+        const column = await addRelationColumn(change, other.tableName);
         await change.tx.runStatement(
           `UPDATE ${other.tableName} SET ${column} = (SELECT h.id FROM ${holder.tableName} h WHERE h.${field.columnName} = ${other.tableName}.id LIMIT 1)`,
           [],

@@ -36,6 +36,8 @@ function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** What the rate limiter does while Redis fails (see ratelimit/limiter.ts). */
+export const RATE_LIMIT_FAILURE_MODES = ['closed', 'open-local'] as const;
 
 export const configSchema = {
   port: option({
@@ -146,11 +148,11 @@ export const configSchema = {
     parse: parseInteger(1, 60_000),
     default: 50,
   }),
-  rateLimitRedisFailure: option({
+  rateLimitRedisFailure: option<(typeof RATE_LIMIT_FAILURE_MODES)[number]>({
     env: 'WEFT_RATE_LIMIT_REDIS_FAILURE',
     flag: 'rate-limit-redis-failure',
     doc: 'While Redis fails: `closed` refuses API requests with 503; `open-local` limits each instance on its own.',
-    parse: parseOneOf(['closed', 'open-local'] as const),
+    parse: parseOneOf(RATE_LIMIT_FAILURE_MODES),
     default: 'closed',
   }),
   metricsToken: option<string | undefined>({

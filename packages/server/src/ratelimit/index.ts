@@ -2,7 +2,7 @@ import type { Config } from '../config/index.ts';
 import type { RateLimitOptions } from './limiter.ts';
 
 export type { ApiGuard } from '../http/api-guard.ts';
-export { createRateLimiter, FAILURE_MODES, type RateLimiter, type RateLimitOptions } from './limiter.ts';
+export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './limiter.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { createRateLimitMetrics, type RateLimitMetrics } from './metrics.ts';
 export { createRateLimitHook, rateLimitErrors } from './rate-limit-hook.ts';
@@ -16,6 +16,6 @@ export function rateLimitOptionsOf(config: Config): RateLimitOptions {
     windowMs: config.rateLimitWindowMs,
     redisUrl: config.redisUrl,
     redisTimeoutMs: config.rateLimitRedisTimeoutMs,
-    redisFailure: config.rateLimitRedisFailure as RateLimitOptions['redisFailure'],
+    redisFailure: config.rateLimitRedisFailure,
   };
 }

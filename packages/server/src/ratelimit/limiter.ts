@@ -6,13 +6,13 @@
  * a dead Redis costs requests nothing, and it is used again as soon as it answers.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { RATE_LIMIT_FAILURE_MODES } from '../config/schema.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { RateLimitMetrics } from './metrics.ts';
 import { createRedisStore, RateLimitStoreError } from './redis-store.ts';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
-export const FAILURE_MODES = ['closed', 'open-local'] as const;
-export type FailureMode = (typeof FAILURE_MODES)[number];
+export type FailureMode = (typeof RATE_LIMIT_FAILURE_MODES)[number];
 
 export interface RateLimitOptions {
   credentialLimit: number;

@@ -131,14 +131,28 @@ class Scope {
   }
 
   /** A leaf condition through a collection: "some item matches", or "no item matches" when negated. */
-  throughCollection(path: FieldPath, k: number, test: (scope: Scope, path: FieldPath) => string): string {
+  /**
+   * A sub-select over the items of the collection at step `k` of `path`, for the row it starts from:
+   * `body(child, rest)` gives its select list (or condition) from the items' scope and the rest of
+   * the path; the result is `(SELECT … FROM items WHERE they belong to the row …)`.
+   */
+  overItems(
+    path: FieldPath,
+    k: number,
+    body: (child: Scope, rest: FieldPath) => { select: string; where?: string },
+  ): string {
     const holder = this.row(path.steps.slice(0, k));
     const step = path.steps[k]!;
     const r = this.b.alias();
     const child = new Scope(this.b, r);
     const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
-    const inner = child.leaf({ ...path, steps: path.steps.slice(k + 1) }, test);
-    return `EXISTS (SELECT 1 FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id AND ${inner})`;
+    const { select, where } = body(child, { ...path, steps: path.steps.slice(k + 1) });
+    return `(SELECT ${select} FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id${where ? ` AND ${where}` : ''})`;
+  }
+
+  /** A leaf condition through a collection: "some item matches". */
+  throughCollection(path: FieldPath, k: number, test: (scope: Scope, path: FieldPath) => string): string {
+    return `EXISTS ${this.overItems(path, k, (child, rest) => ({ select: '1', where: child.leaf(rest, test) }))}`;
   }
 
   leaf(path: FieldPath, test: (scope: Scope, path: FieldPath) => string): string {
@@ -242,14 +256,9 @@ class Scope {
   aggregate(fn: AggregateFn, path: FieldPath): string {
     const k = path.steps.findIndex((step) => step.relation.collection);
     if (k === -1) return aggregateSql(fn, this.expr(path), isId(path));
-    const holder = this.row(path.steps.slice(0, k));
-    const step = path.steps[k]!;
-    const r = this.b.alias();
-    const child = new Scope(this.b, r);
-    const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
-    const rest = { ...path, steps: path.steps.slice(k + 1) };
-    const value = child.expr(rest);
-    return `(SELECT ${aggregateSql(fn, value, isId(rest))} FROM ${from}${child.joinSql} WHERE ${parentKey} = ${holder}.id)`;
+    return this.overItems(path, k, (child, rest) => ({
+      select: aggregateSql(fn, child.expr(rest), isId(rest)),
+    }));
   }
 }
 

@@ -8,10 +8,10 @@
  * `q/where` and `q/order-by`; in `q/where` and in aggregates they may also go through a collection,
  * meaning "any of its items". A collection is selected with a sub-query of its own.
  */
-import { commandError, quote } from '../command-error.ts';
+import { commandError, quote, show, typeNotFound } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
-import type { FieldModel, RelationModel, TypeModel } from './type-model.ts';
+import { type FieldModel, fieldOf, type RelationModel, type TypeModel } from './type-model.ts';
 
 export const MAX_DEPTH = 64;
 
@@ -104,7 +104,6 @@ const AGGREGATES: Record<string, AggregateFn> = {
 const QUERY_KEYS = new Set(['q/from', 'q/select', 'q/where', 'q/order-by', 'q/limit', 'q/offset']);
 
 const invalid = (message: string) => commandError('entity.error/invalid-query', message);
-const show = (value: unknown) => JSON.stringify(value)?.slice(0, 200);
 
 const isAggregate = (expr: unknown): expr is [string, unknown] =>
   Array.isArray(expr) && typeof expr[0] === 'string' && Object.hasOwn(AGGREGATES, expr[0]);
@@ -145,18 +144,6 @@ class QueryParser {
     this.limits = limits;
   }
 
-  fieldOf(type: TypeModel, name: string): FieldModel {
-    const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
-    if (!field) {
-      throw commandError(
-        'entity.error/schema-field-not-found',
-        `"${name.slice(0, 200)}" field was not found in "${type.name}" database.`,
-        { type: type.name, field: name.slice(0, 200) },
-      );
-    }
-    return field;
-  }
-
   step(relation: RelationModel): Step {
     return { relation, target: this.types[relation.target]! };
   }
@@ -182,7 +169,7 @@ class QueryParser {
     const steps: Step[] = [];
     let current = type;
     for (const [i, part] of (parts as string[]).entries()) {
-      const field = this.fieldOf(current, part);
+      const field = fieldOf(current, part);
       const name = (parts as string[]).join(' → ');
       if (i === parts.length - 1) {
         // A collection where "any item" may be meant stands for its items' ids.
@@ -341,7 +328,7 @@ class QueryParser {
 
   /** `{"Space/Relation": …}` in a vector select: a to-one object or a collection sub-query. */
   relationSelect(key: string, value: unknown, type: TypeModel, prefix: Step[]): SelectNode {
-    const field = this.fieldOf(type, key);
+    const field = fieldOf(type, key);
     if (!field.relation) throw invalid(`"${key}" is not a relation; select it as "${key}".`);
     const subQuery = isObject(value) ? value : { 'q/select': value };
     return this.related(key, field, subQuery, prefix);
@@ -401,7 +388,7 @@ class QueryParser {
             const name = Array.isArray(from) && from.length === 1 ? from[0] : from;
             if (typeof name !== 'string')
               throw invalid(`q/from of a sub-query names a relation of "${type.name}".`);
-            const field = this.fieldOf(type, name);
+            const field = fieldOf(type, name);
             if (!field.relation) throw invalid(`"${name}" is not a relation, so it takes no sub-query.`);
             return this.related(key, field, expr, prefix);
           }
@@ -502,15 +489,7 @@ export function parseQuery(
   const from = query['q/from'];
   if (typeof from !== 'string') throw invalid('q/from names a database, like "fibery/user".');
   const type = Object.hasOwn(types, from) ? types[from] : undefined;
-  if (!type) {
-    throw commandError(
-      'entity.error/schema-type-not-found',
-      `"${from.slice(0, 200)}" database was not found.`,
-      {
-        type: from.slice(0, 200),
-      },
-    );
-  }
+  if (!type) throw typeNotFound(from);
   const given = args.params ?? {};
   if (!isObject(given)) throw invalid('params is an object of {"$name": value}.');
   const params: Record<string, unknown> = { '$my-id': myId };

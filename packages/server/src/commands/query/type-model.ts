@@ -7,6 +7,7 @@
  * than once (paths through relations, sub-queries).
  */
 import type { Dialect } from '../../storage/index.ts';
+import { fieldNotFound } from '../command-error.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
 
 export type FieldKind =
@@ -150,3 +151,10 @@ export const fiberyUserType: TypeModel = {
 
 /** The types every workspace has. */
 export const builtInTypes: Record<string, TypeModel> = { [fiberyUserType.name]: fiberyUserType };
+
+/** The field `name` of `type`, or entity.error/schema-field-not-found. */
+export function fieldOf(type: TypeModel, name: string): FieldModel {
+  const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
+  if (!field) throw fieldNotFound(type.name, name);
+  return field;
+}
