@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
+import { commandClient } from './helpers/commands.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const SYSTEM_FIELDS = [
@@ -48,26 +49,10 @@ for (const backend of backends) {
   describe(`domain databases and entity writes on ${backend.name}`, { skip: backend.skip }, () => {
     let t: TestApp;
     const tokens: Record<string, string> = {};
-    const run = async (body: unknown, as = 'admin') => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/commands',
-        headers: { authorization: `Token ${tokens[as]}` },
-        payload: body as object,
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      return response.json();
-    };
-    const ok = async (body: unknown, as?: string) => {
-      const envelope = await run(body, as);
-      assert.equal(envelope.success, true, JSON.stringify(envelope));
-      return envelope.result;
-    };
-    const fails = async (body: unknown, as?: string) => {
-      const envelope = await run(body, as);
-      assert.equal(envelope.success, false, JSON.stringify(envelope));
-      return envelope.result.name as string;
-    };
+    const { run, ok, fails } = commandClient(
+      () => t.app,
+      (as = 'admin') => tokens[as]!,
+    );
     const typeNames = async () =>
       (await ok({ command: 'fibery.schema/query' }))['fibery/types'].map(
         (type: { 'fibery/name': string }) => type['fibery/name'],

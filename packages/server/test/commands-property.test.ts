@@ -86,6 +86,18 @@ const command = fc.oneof(
 );
 const body = fc.oneof(command, fc.array(command, { maxLength: 5 }));
 
+/** Any JSON to /api/commands; never a 5xx. */
+async function sendRaw(t: TestApp, token: string, payload: unknown) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/commands',
+    headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+    payload: JSON.stringify(payload),
+  });
+  assert.ok(response.statusCode < 500, `${response.statusCode}: ${response.body.slice(0, 300)}`);
+  return response;
+}
+
 for (const backend of backends) {
   describe(`/api/commands under random input on ${backend.name}`, { skip: backend.skip }, () => {
     let t: TestApp;
@@ -122,13 +134,7 @@ for (const backend of backends) {
     test('no 5xx, no crash, well-formed envelopes, nothing changed', async () => {
       await fc.assert(
         fc.asyncProperty(body, async (payload) => {
-          const response = await t.app.inject({
-            method: 'POST',
-            url: '/api/commands',
-            headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-            payload: JSON.stringify(payload),
-          });
-          assert.ok(response.statusCode < 500, `${response.statusCode}: ${response.body.slice(0, 300)}`);
+          const response = await sendRaw(t, token, payload);
           if (response.statusCode !== 200) return;
           const reply = response.json();
           const envelopes = Array.isArray(payload) ? reply : [reply];
@@ -296,16 +302,7 @@ for (const backend of backends) {
         rows.push(table, await t.storage.queryRows(`SELECT * FROM ${table} ORDER BY 1, 2`, []));
       return JSON.stringify([schema, rows]);
     };
-    const send = async (payload: unknown) => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/commands',
-        headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-        payload: JSON.stringify(payload),
-      });
-      assert.ok(response.statusCode < 500, `${response.statusCode}: ${response.body.slice(0, 300)}`);
-      return response;
-    };
+    const send = (payload: unknown) => sendRaw(t, token, payload);
 
     before(async () => {
       t = await startTestApp(backend);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { WorkspaceUser } from '../src/storage/index.ts';
 import { backends } from './helpers/backends.ts';
+import { commandClient } from './helpers/commands.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const SEED = [
@@ -30,16 +31,10 @@ for (const backend of backends) {
     let observerToken: string;
     const results: unknown[] = [];
 
-    const post = async (body: unknown, token = adminToken) => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/commands',
-        headers: { authorization: `Token ${token}` },
-        payload: body as object,
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      return response.json();
-    };
+    const { run: post } = commandClient(
+      () => t.app,
+      (as) => as ?? adminToken,
+    );
     const query = async (q: Record<string, unknown>, params?: Record<string, unknown> | null) => {
       const envelope = await post({
         command: 'fibery.entity/query',

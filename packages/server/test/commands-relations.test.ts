@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
+import { commandClient } from './helpers/commands.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /** Fibery's Cricket space with its relations, created as clients do (reference §3.8). */
@@ -137,26 +138,10 @@ for (const backend of backends) {
     let t: TestApp;
     let token = '';
     let observer = '';
-    const run = async (body: unknown, as = token) => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/commands',
-        headers: { authorization: `Token ${as}` },
-        payload: body as object,
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      return response.json();
-    };
-    const ok = async (body: unknown, as?: string) => {
-      const envelope = await run(body, as);
-      assert.equal(envelope.success, true, JSON.stringify(envelope));
-      return envelope.result;
-    };
-    const fails = async (body: unknown) => {
-      const envelope = await run(body);
-      assert.equal(envelope.success, false, JSON.stringify(envelope));
-      return envelope.result.name as string;
-    };
+    const { run, ok, fails } = commandClient(
+      () => t.app,
+      (as) => as ?? token,
+    );
     const query = (q: Record<string, unknown>, params?: Record<string, unknown>) =>
       ok({ command: 'fibery.entity/query', args: { query: { 'q/limit': 100, ...q }, params } });
     const create = (type: string, entity: Record<string, unknown>) =>
