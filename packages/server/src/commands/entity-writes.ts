@@ -242,7 +242,7 @@ async function readEntity(w: Write, type: TypeModel, id: string) {
 }
 
 async function exists(w: Write, type: DomainType, id: string) {
-  return (await w.tx.queryRows(`SELECT 1 AS found FROM ${type.domain.table} WHERE id = $1`, [id])).length > 0;
+  return (await missing(w, type.name, [id])).length === 0;
 }
 
 export async function createEntity(w: Write, type: DomainType, raw: Record<string, unknown>) {
