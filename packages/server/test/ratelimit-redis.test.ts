@@ -3,8 +3,10 @@
 // limits in process meanwhile; neither waits on a dead or slow Redis longer than the decision
 // timeout, and both use Redis again as soon as it answers.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { createRedisStore } from '../src/ratelimit/index.ts';
 import { backends } from './helpers/backends.ts';
 import { freePort, redisSkip, startRedisServer, TEST_REDIS_URL } from './helpers/redis.ts';
 import { memberWithToken, startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -112,6 +114,35 @@ describe('rate limits on Redis', { skip: redisSkip }, () => {
       assert.equal(t.logs.filter((line) => line.includes('Redis does not answer:')).length, 1);
     } finally {
       await t.close();
+    }
+  });
+
+  test('a Redis that forgot the scripts (SCRIPT FLUSH, a restart, a failover) is sent them again', async () => {
+    const port = await freePort();
+    const server = await startRedisServer(port);
+    const store = createRedisStore({ url: server.url, timeoutMs: 1000 });
+    const admin = new Redis(server.url);
+    try {
+      assert.equal(await store.ready(), true);
+      const workspace = randomUUID();
+      // Limits of 3 and 7 use the shared log; 3 and 90, the two-key script.
+      for (const limit of [7, 90]) {
+        const decide = () =>
+          store.decide({
+            credential: { key: 'token:a', limit: 3 },
+            workspace: { key: `${workspace}-${limit}`, limit },
+            windowMs: 1000,
+          });
+        assert.equal((await decide()).allowed, true);
+        await admin.script('FLUSH');
+        const again = await decide();
+        assert.equal(again.allowed, true);
+        assert.equal(again.remaining.credential, 1, 'the first admission still counts');
+      }
+    } finally {
+      admin.disconnect();
+      await store.close();
+      await server.stop();
     }
   });
 

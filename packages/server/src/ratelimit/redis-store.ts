@@ -1,22 +1,31 @@
 /**
- * The shared store: the same sliding log in Redis, checked and recorded for both keys by one Lua
- * script, so a decision is one round trip and atomic across every instance. Each key is a short
- * string of its newest admission times (at most the limit: older ones can never matter), read and
- * written whole: five Redis calls per decision, where a sorted set took nine. Time comes from Redis (`TIME`), so instance clocks do not matter; keys expire by
- * themselves one window after their last admission; both keys of a decision carry the workspace as a
- * hash tag (`{ws:<id>}`), so the script also runs on Redis Cluster (a credential belongs to one
- * workspace). Hand-written for the same reason as the memory store, which it mirrors line for line.
+ * The shared store: the same sliding log in Redis, checked and recorded by one Lua script, so a
+ * decision is one round trip and atomic across every instance. At Fibery's limits (both at most 64)
+ * one key per workspace holds its admissions of the window, each tagged with its credential, so it
+ * answers for both limits: TIME, GET and SET … PX. Larger limits keep a key per limit (a short string
+ * of admission times, or a sorted set). Time comes from Redis (`TIME`), so instance clocks do not
+ * matter; keys expire by themselves one window after their last admission; every key of a decision
+ * carries the workspace as a hash tag (`{ws:<id>}`), so the scripts also run on Redis Cluster (a
+ * credential belongs to one workspace). Hand-written for the same reason as the memory store, which
+ * it mirrors.
+ *
+ * What a decision costs was measured (bench/ratelimit.bench.ts), and shaped the code: scripts go by
+ * EVALSHA without ioredis's script wrapper, the reply is one string rather than an array of numbers
+ * (faster to decode), zeros are written as literals (Lua's number-to-text conversion is slow), and
+ * tags are 12 characters rather than whole keys.
  *
  * ioredis is told never to queue commands while disconnected and to reconnect by itself, and each
  * decision is given at most `timeoutMs`: a dead or slow Redis yields an error quickly, never a hang.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
 const SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+-- Now in µs as 16 digits: 10 of seconds (enough until 2286) and 6 of microseconds.
+local stamp = t[1] .. string.sub('00000' .. t[2], -6)
+local now = tonumber(stamp)
 local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
 local small = tonumber(ARGV[5])
@@ -58,8 +67,7 @@ end
 local allowed = 0
 if waits[1] == 0 and waits[2] == 0 then
   allowed = 1
-  local ttl = string.format('%d', math.ceil(window / 1000))
-  local stamp = string.format('%016d', now)
+  local ttl = ARGV[6]
   for i = 1, 2 do
     local limit = limits[i]
     if limit > 0 then
@@ -81,13 +89,13 @@ local resets = { 0, 0 }
 for i = 1, 2 do
   if limits[i] > 0 and counts[i] >= limits[i] then resets[i] = oldest[i] + window - now end
 end
-return { allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2], now }
+return table.concat({ allowed, waits[1], waits[2], counts[1], counts[2], resets[1], resets[2], stamp }, ' ')
 `;
 
 /** Limits up to this keep their log as one small array; larger ones as a sorted set. */
 const SMALL_LIMIT = 64;
-/** Width of a credential's tag in the shared log. */
-const TAG_WIDTH = 48;
+/** Characters of a credential's tag in the shared log (base64url of its key's SHA-256: 72 bits). */
+const TAG_WIDTH = 12;
 
 /**
  * The usual case in one key: when the workspace has a small limit, its log of admissions (each with a
@@ -96,51 +104,66 @@ const TAG_WIDTH = 48;
  */
 const SHARED_SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+-- Now in µs as 16 digits: 10 of seconds (enough until 2286) and 6 of microseconds.
+local stamp = t[1] .. string.sub('00000' .. t[2], -6)
+local now = tonumber(stamp)
 local climit = tonumber(ARGV[1])
 local wlimit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local tag = ARGV[4]
--- Entries of 16 decimal digits of µs and a credential tag of ARGV[5] characters, oldest first.
-local E = 16 + tonumber(ARGV[5])
+local sub = string.sub
+-- Entries of 16 digits of µs and the credential's tag, oldest first.
+local E = 16 + #tag
 local s = redis.call('GET', KEYS[1]) or ''
 local n = #s / E
-local function at(j) return tonumber(string.sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
+local function at(j) return tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
+local function mine(j) return sub(s, (j - 1) * E + 17, j * E) == tag end
+-- Entries at or before the edge have left the window.
+local edge = now - window
 local first = n + 1
 for j = 1, n do
-  if at(j) > now - window then
+  if at(j) > edge then
     first = j
     break
   end
 end
 local wcount = n - first + 1
-local mine = {}
+local ccount = 0
 if climit > 0 then
   for j = first, n do
-    if string.sub(s, (j - 1) * E + 17, j * E) == tag then mine[#mine + 1] = at(j) end
+    if mine(j) then ccount = ccount + 1 end
   end
 end
-local ccount = #mine
-local wwait, cwait = 0, 0
 -- Room comes when the (count - limit + 1)-th oldest admission in the window leaves it.
-if wcount >= wlimit then wwait = at(n - wlimit + 1) + window - now end
-if climit > 0 and ccount >= climit then cwait = mine[ccount - climit + 1] + window - now end
-local woldest = now
+local wwait, cwait = 0, 0
+if wcount >= wlimit then wwait = at(n - wlimit + 1) - edge end
+local woldest, coldest = now, now
 if wcount > 0 then woldest = at(first) end
-local coldest = mine[1] or now
-local allowed = 0
+if ccount > 0 then
+  local k, wanted = 0, ccount - climit + 1
+  for j = first, n do
+    if mine(j) then
+      k = k + 1
+      if k == 1 then coldest = at(j) end
+      if k == wanted then cwait = at(j) - edge end
+    end
+  end
+end
+local allowed = '0'
 if wwait == 0 and cwait == 0 then
-  allowed = 1
+  allowed = '1'
   -- Admitted means fewer than the limit in the window: keep them all, add this one.
-  redis.call('SET', KEYS[1], string.sub(s, (first - 1) * E + 1) .. string.format('%016d', now) .. tag, 'PX',
-    string.format('%d', math.ceil(window / 1000)))
+  redis.call('SET', KEYS[1], sub(s, (first - 1) * E + 1) .. stamp .. tag, 'PX', ARGV[5])
   wcount = wcount + 1
   ccount = ccount + 1
 end
 local creset, wreset = 0, 0
-if climit > 0 and ccount >= climit then creset = coldest + window - now end
-if wcount >= wlimit then wreset = woldest + window - now end
-return { allowed, cwait, wwait, ccount, wcount, creset, wreset, now }
+if climit > 0 and ccount >= climit then creset = coldest - edge end
+if wcount >= wlimit then wreset = woldest - edge end
+-- Zeros, the usual values, as literals: a number costs a conversion to text.
+local function text(x) if x == 0 then return '0' end return x end
+return allowed .. ' ' .. text(cwait) .. ' ' .. text(wwait) .. ' ' .. ccount .. ' ' .. wcount .. ' ' ..
+  text(creset) .. ' ' .. text(wreset) .. ' ' .. stamp
 `;
 
 export class RateLimitStoreError extends Error {
@@ -150,11 +173,43 @@ export class RateLimitStoreError extends Error {
   }
 }
 
-type ScriptResult = [number, number, number, number, number, number, number, number];
+/** A script, sent by its SHA-1 (`EVALSHA`) and whole only when Redis does not know it. */
+interface Script {
+  lua: string;
+  sha: string;
+}
+const scriptOf = (lua: string): Script => ({ lua, sha: hash('sha1', lua) });
+const TWO_KEYS = scriptOf(SCRIPT);
+const SHARED = scriptOf(SHARED_SCRIPT);
 
-interface RedisWithScript extends Redis {
-  weftRateLimit(cKey: string, wKey: string, ...args: (string | number)[]): Promise<ScriptResult>;
-  weftRateLimitShared(wKey: string, ...args: (string | number)[]): Promise<ScriptResult>;
+interface Limits {
+  credential: number;
+  workspace: number;
+}
+
+/** A decision from a script's reply: "allowed cWait wWait cCount wCount cReset wReset now", in µs. */
+function decisionOf(reply: string, limits: Limits): Decision {
+  const [allowed, cWait, wWait, cCount, wCount, cReset, wReset, now] = reply.split(' ').map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return {
+    allowed: allowed === 1,
+    scope: allowed === 1 ? null : cWait >= wWait ? 'credential' : 'workspace',
+    retryMs: Math.max(cWait, wWait) / 1000,
+    remaining: {
+      credential: limits.credential > 0 ? limits.credential - cCount : null,
+      workspace: limits.workspace > 0 ? limits.workspace - wCount : null,
+    },
+    resetMs: { credential: cReset / 1000, workspace: wReset / 1000 },
+    atUs: now,
+  };
 }
 
 export function createRedisStore({
@@ -176,16 +231,21 @@ export function createRedisStore({
     // Reconnect forever, backing off to 1 s: recovery needs no restart.
     retryStrategy: (times) => Math.min(times * 50, 1000),
     lazyConnect: false,
-  }) as RedisWithScript;
+  });
   redis.on('error', (error) => onError?.(error));
-  redis.defineCommand('weftRateLimit', { numberOfKeys: 2, lua: SCRIPT });
-  redis.defineCommand('weftRateLimitShared', { numberOfKeys: 1, lua: SHARED_SCRIPT });
-  // A credential's tag in the shared log: its key, padded to a fixed width (`token:<uuid>` and
-  // `session:<uuid>` fit); a longer key is replaced by its SHA-256.
-  const tagOf = (key: string) =>
-    key.length <= TAG_WIDTH
-      ? key.padEnd(TAG_WIDTH)
-      : createHash('sha256').update(key).digest('base64url').padEnd(TAG_WIDTH);
+  // A credential's tag in the shared log: the start of its key's SHA-256. Two credentials of one
+  // workspace sharing a tag (odds of 2^-72 a pair) would share a count: stricter, never more lenient.
+  // Kept for the busy credentials, so a decision rarely hashes.
+  const tags = new Map<string, string>();
+  function tagOf(key: string) {
+    let tag = tags.get(key);
+    if (tag === undefined) {
+      if (tags.size >= 10_000) tags.clear();
+      tag = hash('sha256', key, 'base64url').slice(0, TAG_WIDTH);
+      tags.set(key, tag);
+    }
+    return tag;
+  }
   // Unique per admission in a sorted set, even when two land on the same microsecond.
   const nonce = randomBytes(6).toString('base64url');
   let sequence = 0;
@@ -208,21 +268,29 @@ export function createRedisStore({
       timer = null;
     }
   }
-  function withDeadline<T>(work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /**
+   * Runs `script` within the deadline and reads its reply: eight numbers, space-separated (one string
+   * decodes faster than an array). Resolves with the decision; rejects with a RateLimitStoreError.
+   */
+  function run(script: Script, keys: number, args: (string | number)[], limits: Limits): Promise<Decision> {
+    return new Promise<Decision>((resolve, reject) => {
       const entry = { deadline: performance.now() + timeoutMs, reject };
       pending.add(entry);
       timer ??= setInterval(check, tick);
-      work.then(
-        (value) => {
-          pending.delete(entry);
-          resolve(value);
-        },
-        (error) => {
-          pending.delete(entry);
-          reject(error);
-        },
-      );
+      const fail = (error: Error) => {
+        pending.delete(entry);
+        reject(new RateLimitStoreError(`Redis failed: ${error.message}`, { cause: error }));
+      };
+      const settle = (reply: unknown) => {
+        if (typeof reply !== 'string') return fail(new Error(`unexpected reply ${JSON.stringify(reply)}`));
+        pending.delete(entry);
+        resolve(decisionOf(reply, limits));
+      };
+      redis.evalsha(script.sha, keys, ...args).then(settle, (error: Error) => {
+        // A Redis that restarted or failed over has forgotten the script: send it whole.
+        if (error.message.startsWith('NOSCRIPT')) redis.eval(script.lua, keys, ...args).then(settle, fail);
+        else fail(error);
+      });
     });
   }
 
@@ -240,47 +308,33 @@ export function createRedisStore({
           resolve(true);
         });
       }),
-    async decide({ credential, workspace, windowMs }: LimitRequest): Promise<Decision> {
+    decide({ credential, workspace, windowMs }: LimitRequest): Promise<Decision> {
       const tag = `{ws:${workspace.key}}`;
-      let result: ScriptResult;
-      const shared = workspace.limit > 0 && workspace.limit <= SMALL_LIMIT && credential.limit <= SMALL_LIMIT;
-      try {
-        result = await withDeadline(
-          shared
-            ? redis.weftRateLimitShared(
-                `${prefix}${tag}:log`,
-                credential.limit,
-                workspace.limit,
-                Math.round(windowMs * 1000),
-                tagOf(credential.key),
-                TAG_WIDTH,
-              )
-            : redis.weftRateLimit(
-                `${prefix}${tag}:c:${credential.key}:${kindOf(credential.limit)}`,
-                `${prefix}${tag}:w:${kindOf(workspace.limit)}`,
-                credential.limit,
-                workspace.limit,
-                Math.round(windowMs * 1000),
-                `${nonce}:${++sequence}`,
-                SMALL_LIMIT,
-              ),
-        );
-      } catch (error) {
-        if (error instanceof RateLimitStoreError) throw error;
-        throw new RateLimitStoreError(`Redis failed: ${(error as Error).message}`, { cause: error });
+      const limits = { credential: credential.limit, workspace: workspace.limit };
+      const window = Math.round(windowMs * 1000);
+      const ttl = Math.ceil(windowMs);
+      if (workspace.limit > 0 && workspace.limit <= SMALL_LIMIT && credential.limit <= SMALL_LIMIT) {
+        const args = [
+          `${prefix}${tag}:log:v2`,
+          credential.limit,
+          workspace.limit,
+          window,
+          tagOf(credential.key),
+          ttl,
+        ];
+        return run(SHARED, 1, args, limits);
       }
-      const [allowed, cWait, wWait, cCount, wCount, cReset, wReset, now] = result.map(Number);
-      return {
-        allowed: allowed === 1,
-        scope: allowed === 1 ? null : cWait! >= wWait! ? 'credential' : 'workspace',
-        retryMs: Math.max(cWait!, wWait!) / 1000,
-        remaining: {
-          credential: credential.limit > 0 ? credential.limit - cCount! : null,
-          workspace: workspace.limit > 0 ? workspace.limit - wCount! : null,
-        },
-        resetMs: { credential: cReset! / 1000, workspace: wReset! / 1000 },
-        atUs: now!,
-      };
+      const args = [
+        `${prefix}${tag}:c:${credential.key}:${kindOf(credential.limit)}`,
+        `${prefix}${tag}:w:${kindOf(workspace.limit)}`,
+        credential.limit,
+        workspace.limit,
+        window,
+        `${nonce}:${++sequence}`,
+        SMALL_LIMIT,
+        ttl,
+      ];
+      return run(TWO_KEYS, 2, args, limits);
     },
     async close() {
       if (timer) clearInterval(timer);
