@@ -1,9 +1,10 @@
 // The server side of bench/commands.bench.ts. `commands-server.ts seed` creates the workspace and
 // 100,000 entities with relations (SQLite in WEFT_DATA_DIR, or an empty PostgreSQL database at
 // BENCH_DATABASE_URL) and exits; `commands-server.ts` then serves them as a real Weft app, plus a bare
-// Fastify server returning the documented example's JSON, so its memory is the server's alone.
+// Fastify server returning the documented example's JSON and a hand-written floor (see below), so its
+// memory is the server's alone.
 // Before listening it times each representative query's compiled SQL against the same SQL written
-// by hand, on the same database and driver. Prints one JSON line: { url, bareUrl, token, ids, sql }.
+// by hand, on the same database and driver. Prints one JSON line: { url, bareUrl, floorUrl, token, ids, sql }.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { loadWorkspaceTypes } from '../packages/server/src/commands/query/domain
 import { parseQuery } from '../packages/server/src/commands/query/parse-query.ts';
 import { createConfig } from '../packages/server/src/config/index.ts';
 import { createLogger } from '../packages/server/src/http/logger.ts';
+import { sha256Hex } from '../packages/server/src/security/secrets.ts';
 import { openStorage, type SqlValue } from '../packages/server/src/storage/index.ts';
 import { type Ids, QUERIES } from './commands-queries.ts';
 
@@ -260,12 +262,32 @@ const exampleReply = await runCommand(example.body(ids), contextOf(principal), {
 const bare = Fastify();
 bare.post('/api/commands', async () => exampleReply);
 
+// The floor: the least any exact, authenticated answer to the example does, written by hand without
+// Weft's hooks, headers, logging or command language: the token's SHA-256 checked against the
+// database's version (a PRAGMA data_version on SQLite), then the example's SQL, through the same
+// storage. What it leaves of the bare route bounds what Weft can reach.
+const tokenHash = sha256Hex(token);
+const [exampleSql] = example.hand(names, ids, storage.dialect);
+const floor = Fastify();
+floor.post('/api/commands', async (request, reply) => {
+  storage.dataVersion();
+  if (sha256Hex(request.headers.authorization?.slice('Token '.length) ?? '') !== tokenHash)
+    return reply.code(401).send();
+  const rows = (await storage.queryRows(exampleSql!.sql, exampleSql!.params)) as {
+    id: string;
+    name: string;
+  }[];
+  return { success: true, result: rows.map((row) => ({ 'fibery/id': row.id, 'user/name': row.name })) };
+});
+
 app.get('/bench/rss', async () => ({ maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ url, bareUrl, token, ids, sql })}\n`);
+const floorUrl = await floor.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ url, bareUrl, floorUrl, token, ids, sql })}\n`);
 process.on('SIGTERM', async () => {
   await bare.close();
+  await floor.close();
   await app.close();
   await storage.close();
   process.exit(0);
