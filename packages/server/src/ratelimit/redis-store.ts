@@ -235,17 +235,7 @@ export function createRedisStore({
   redis.on('error', (error) => onError?.(error));
   // A credential's tag in the shared log: the start of its key's SHA-256. Two credentials of one
   // workspace sharing a tag (odds of 2^-72 a pair) would share a count: stricter, never more lenient.
-  // Kept for the busy credentials, so a decision rarely hashes.
-  const tags = new Map<string, string>();
-  function tagOf(key: string) {
-    let tag = tags.get(key);
-    if (tag === undefined) {
-      if (tags.size >= 10_000) tags.clear();
-      tag = hash('sha256', key, 'base64url').slice(0, TAG_WIDTH);
-      tags.set(key, tag);
-    }
-    return tag;
-  }
+  const tagOf = (key: string) => hash('sha256', key, 'base64url').slice(0, TAG_WIDTH);
   // Unique per admission in a sorted set, even when two land on the same microsecond.
   const nonce = randomBytes(6).toString('base64url');
   let sequence = 0;
