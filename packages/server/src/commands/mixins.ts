@@ -90,7 +90,12 @@ export const installMixins: CommandHandler = {
         'args.types maps a database to its mixins: {"Space/Database": ["fibery/rank-mixin"]}.',
       );
     await db.transaction(async (tx) => {
-      const change: SchemaChange = { tx, workspaceId: principal.workspace.id, now: clock.now() };
+      const change: SchemaChange = {
+        tx,
+        dialect: db.dialect,
+        workspaceId: principal.workspace.id,
+        now: clock.now(),
+      };
       for (const [typeName, mixins] of Object.entries(wanted)) {
         const type = (await currentSchema(change)).find((t) => t.name === typeName);
         if (!type || type.meta['fibery/enum?'] === true) throw typeNotFound(typeName);

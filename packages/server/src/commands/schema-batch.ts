@@ -10,7 +10,7 @@
  * relation is stored (a to-one side joining a lone collection) does so only while it has no links.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RelationStorage, Repositories, SchemaField, SchemaType } from '../storage/index.ts';
+import type { Dialect, RelationStorage, Repositories, SchemaField, SchemaType } from '../storage/index.ts';
 import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
@@ -47,9 +47,18 @@ function meta(value: unknown): Record<string, unknown> {
 /** A schema change in progress: the transaction, and the schema as it stands inside it. */
 export interface SchemaChange {
   tx: Repositories;
+  dialect: Dialect;
   workspaceId: string;
   now: number;
 }
+
+/**
+ * On SQLite, entity and join tables are clustered by their key (WITHOUT ROWID): rows are stored in id
+ * order, the default order of every query, so a filtered query scans the table in that order instead
+ * of visiting every row through the key's index (77 ms against 6 ms for a text filter over 99,000
+ * rows), and a lookup by id is one B-tree search instead of two.
+ */
+const clustered = (change: SchemaChange) => (change.dialect === 'sqlite' ? ' WITHOUT ROWID' : '');
 
 export async function currentSchema(change: SchemaChange): Promise<SchemaType[]> {
   return (await change.tx.getSchema(change.workspaceId)).types;
@@ -80,14 +89,16 @@ function partnerOf(types: SchemaType[], field: SchemaField) {
 
 export async function createTable(change: SchemaChange, table: string) {
   await change.tx.execDdl(
-    `CREATE TABLE ${table} (id TEXT PRIMARY KEY, public_id BIGINT NOT NULL UNIQUE, creation_date BIGINT NOT NULL, modification_date BIGINT NOT NULL, created_by TEXT)`,
+    `CREATE TABLE ${table} (id TEXT PRIMARY KEY, public_id BIGINT NOT NULL UNIQUE, creation_date BIGINT NOT NULL, modification_date BIGINT NOT NULL, created_by TEXT)${clustered(change)}`,
   );
 }
 
 /** A new join table (`a` → `b`, indexed both ways); resolves with its storage for the `a` side. */
 async function createJoinTable(change: SchemaChange): Promise<RelationStorage & { kind: 'join' }> {
   const table = generated('j');
-  await change.tx.execDdl(`CREATE TABLE ${table} (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))`);
+  await change.tx.execDdl(
+    `CREATE TABLE ${table} (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))${clustered(change)}`,
+  );
   await change.tx.execDdl(`CREATE INDEX ${table}_b ON ${table} (b, a)`);
   return { kind: 'join', table, self: 'a', other: 'b' };
 }
@@ -471,7 +482,12 @@ export const schemaBatch: CommandHandler = {
     if (!Array.isArray(commands) || commands.length === 0)
       throw invalidCommand('fibery.schema/batch takes {"commands": [{"command", "args"}, …]}.');
     await db.transaction(async (tx) => {
-      const change: SchemaChange = { tx, workspaceId: principal.workspace.id, now: clock.now() };
+      const change: SchemaChange = {
+        tx,
+        dialect: db.dialect,
+        workspaceId: principal.workspace.id,
+        now: clock.now(),
+      };
       for (const command of commands) {
         const run =
           isObject(command) &&
