@@ -11,8 +11,9 @@
  *
  * What a decision costs was measured (bench/ratelimit.bench.ts), and shaped the code: scripts go by
  * EVALSHA without ioredis's script wrapper, the reply is one string rather than an array of numbers
- * (faster to decode), zeros are written as literals (Lua's number-to-text conversion is slow), and
- * tags are 12 characters rather than whole keys.
+ * (faster to decode), zeros are written as literals (Lua's number-to-text conversion is slow), the
+ * shared script reads its log inline rather than through local functions (a closure per call cost
+ * about 1.5 µs of Redis's time), and tags are 12 characters rather than whole keys.
  *
  * ioredis is told never to queue commands while disconnected and to reconnect by itself, and each
  * decision is given at most `timeoutMs`: a dead or slow Redis yields an error quickly, never a hang.
@@ -116,39 +117,41 @@ local sub = string.sub
 local E = 16 + #tag
 local s = redis.call('GET', KEYS[1]) or ''
 local n = #s / E
-local function at(j) return tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
-local function mine(j) return sub(s, (j - 1) * E + 17, j * E) == tag end
 -- Entries at or before the edge have left the window.
 local edge = now - window
 local first = n + 1
 for j = 1, n do
-  if at(j) > edge then
+  if tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) > edge then
     first = j
     break
   end
 end
 local wcount = n - first + 1
-local ccount = 0
+-- The credential's admissions in the window: how many, the oldest, and the one whose leaving makes room.
+local ccount, coldest, cnth = 0, now, nil
+local wanted = 0
 if climit > 0 then
   for j = first, n do
-    if mine(j) then ccount = ccount + 1 end
+    if sub(s, (j - 1) * E + 17, j * E) == tag then ccount = ccount + 1 end
+  end
+  wanted = ccount - climit + 1
+  if ccount > 0 then
+    local k = 0
+    for j = first, n do
+      if sub(s, (j - 1) * E + 17, j * E) == tag then
+        k = k + 1
+        if k == 1 then coldest = tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
+        if k == wanted then cnth = tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
+      end
+    end
   end
 end
 -- Room comes when the (count - limit + 1)-th oldest admission in the window leaves it.
 local wwait, cwait = 0, 0
-if wcount >= wlimit then wwait = at(n - wlimit + 1) - edge end
-local woldest, coldest = now, now
-if wcount > 0 then woldest = at(first) end
-if ccount > 0 then
-  local k, wanted = 0, ccount - climit + 1
-  for j = first, n do
-    if mine(j) then
-      k = k + 1
-      if k == 1 then coldest = at(j) end
-      if k == wanted then cwait = at(j) - edge end
-    end
-  end
-end
+if wcount >= wlimit then wwait = tonumber(sub(s, (n - wlimit) * E + 1, (n - wlimit) * E + 16)) - edge end
+if cnth then cwait = cnth - edge end
+local woldest = now
+if wcount > 0 then woldest = tonumber(sub(s, (first - 1) * E + 1, (first - 1) * E + 16)) end
 local allowed = '0'
 if wwait == 0 and cwait == 0 then
   allowed = '1'
@@ -161,9 +164,11 @@ local creset, wreset = 0, 0
 if climit > 0 and ccount >= climit then creset = coldest - edge end
 if wcount >= wlimit then wreset = woldest - edge end
 -- Zeros, the usual values, as literals: a number costs a conversion to text.
-local function text(x) if x == 0 then return '0' end return x end
-return allowed .. ' ' .. text(cwait) .. ' ' .. text(wwait) .. ' ' .. ccount .. ' ' .. wcount .. ' ' ..
-  text(creset) .. ' ' .. text(wreset) .. ' ' .. stamp
+if cwait == 0 then cwait = '0' end
+if wwait == 0 then wwait = '0' end
+if creset == 0 then creset = '0' end
+if wreset == 0 then wreset = '0' end
+return allowed .. ' ' .. cwait .. ' ' .. wwait .. ' ' .. ccount .. ' ' .. wcount .. ' ' .. creset .. ' ' .. wreset .. ' ' .. stamp
 `;
 
 export class RateLimitStoreError extends Error {
