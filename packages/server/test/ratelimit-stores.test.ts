@@ -44,24 +44,38 @@ function assertNeverOver(times: number[], limit: number, windowUs: number, what:
   }
 }
 
-/** A refused request had its refusing limit full: `limit` admissions in (t − window, t]. */
+/**
+ * A refused request had its refusing limit full: `limit` admissions in (t − window, t]; and its wait
+ * is exact: until the oldest admission that keeps a full limit full leaves the window (the longer of
+ * the two waits when both limits are full).
+ */
 function assertRefusalsJustified(outcomes: Outcome[], windowUs: number, limits: Limits) {
   const allowed = outcomes.filter((o) => o.decision.allowed);
   for (const { client, decision } of outcomes) {
     if (decision.allowed) continue;
     const t = decision.atUs;
-    const inWindow = allowed.filter(
-      (o) =>
-        o.decision.atUs <= t &&
-        o.decision.atUs > t - windowUs &&
-        (decision.scope === 'workspace' || o.client === client),
-    );
+    const inWindow = (mine: boolean) =>
+      allowed
+        .filter(
+          (o) => o.decision.atUs <= t && o.decision.atUs > t - windowUs && (!mine || o.client === client),
+        )
+        .map((o) => o.decision.atUs)
+        .sort((x, y) => x - y);
+    const waitOf = (times: number[], limit: number) =>
+      times.length >= limit ? times[times.length - limit]! + windowUs - t : 0;
+    const tokenTimes = inWindow(true);
+    const workspaceTimes = inWindow(false);
     const limit = decision.scope === 'workspace' ? limits.workspace : limits.token;
+    const times = decision.scope === 'workspace' ? workspaceTimes : tokenTimes;
     assert.ok(
-      inWindow.length >= limit,
-      `refused by ${decision.scope} at ${t} with ${inWindow.length} admissions in the window`,
+      times.length >= limit,
+      `refused by ${decision.scope} at ${t} with ${times.length} admissions in the window`,
     );
-    assert.ok(decision.retryMs > 0 && decision.retryMs <= windowUs / 1000, `retry ${decision.retryMs} ms`);
+    const wait = Math.max(waitOf(tokenTimes, limits.token), waitOf(workspaceTimes, limits.workspace));
+    assert.ok(
+      Math.abs(decision.retryMs * 1000 - wait) <= 2,
+      `refused at ${t}: retry ${decision.retryMs} ms, expected ${wait / 1000} ms`,
+    );
   }
 }
 

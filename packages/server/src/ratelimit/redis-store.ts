@@ -129,22 +129,22 @@ end
 local wcount = n - first + 1
 -- The credential's admissions in the window: how many, the oldest, and the one whose leaving makes room.
 local ccount, coldest, cnth = 0, now, nil
-local wanted = 0
 if climit > 0 then
-  for j = first, n do
-    if sub(s, (j - 1) * E + 17, j * E) == tag then ccount = ccount + 1 end
-  end
-  wanted = ccount - climit + 1
-  if ccount > 0 then
-    local k = 0
-    for j = first, n do
-      if sub(s, (j - 1) * E + 17, j * E) == tag then
-        k = k + 1
-        if k == 1 then coldest = tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
-        if k == wanted then cnth = tonumber(sub(s, (j - 1) * E + 1, (j - 1) * E + 16)) end
-      end
+  -- Where the tag stands at a tag's place (character 16 + (j - 1) * E + 1 of entry j).
+  local found = {}
+  local from = (first - 1) * E + 17
+  while true do
+    local at = string.find(s, tag, from, true)
+    if not at then break end
+    if (at - 17) % E == 0 then
+      ccount = ccount + 1
+      found[ccount] = at
     end
+    from = at + 1
   end
+  if ccount > 0 then coldest = tonumber(sub(s, found[1] - 16, found[1] - 1)) end
+  local wanted = ccount - climit + 1
+  if wanted >= 1 then cnth = tonumber(sub(s, found[wanted] - 16, found[wanted] - 1)) end
 end
 -- Room comes when the (count - limit + 1)-th oldest admission in the window leaves it.
 local wwait, cwait = 0, 0
