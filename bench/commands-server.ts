@@ -20,6 +20,7 @@ import { createLogger } from '../packages/server/src/http/logger.ts';
 import { sha256Hex } from '../packages/server/src/security/secrets.ts';
 import { openStorage, type SqlValue } from '../packages/server/src/storage/index.ts';
 import { type Ids, QUERIES } from './commands-queries.ts';
+import { median } from './median.ts';
 
 const TEAMS = 1_000;
 const PLAYERS = 99_000;
@@ -199,7 +200,6 @@ const names = {
   current: col(player, 'Cricket/Current Team').columnName,
   teamName: col(team, 'Cricket/Name').columnName,
 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 type Statement = { sql: string; params: SqlValue[] };
 async function timeOf(statements: Statement[], n: number) {
   const start = process.hrtime.bigint();

@@ -14,30 +14,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { median } from './auth.bench.ts';
 import { type Ids, QUERIES } from './commands-queries.ts';
+import { median } from './median.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 16;
 
 async function load(url: string, body: unknown, token?: string) {
+  const headers = {
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Token ${token}` } : {}),
+  };
   const result = await autocannon({
     url: `${url}/api/commands`,
     method: 'POST',
     connections: CONNECTIONS,
     duration: SECONDS,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+    headers,
     body: JSON.stringify(body),
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   // Wait for what autocannon left in flight, so the next measurement starts on an idle server.
-  await fetch(`${url}/api/commands`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+  await fetch(`${url}/api/commands`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { createMemoryStore, createRedisStore } from '../packages/server/src/ratelimit/index.ts';
-import { median } from './auth.bench.ts';
+import { median } from './median.ts';
 
 // More, shorter rounds than the other benches: the effects measured here are a few per cent, and a
 // round's ratio on these machines varies by ±10%, so the median needs more of them to settle.

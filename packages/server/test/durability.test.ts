@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
-import { listeningUrl, spawnWeft } from './helpers/spawn-weft.ts';
+import { listeningUrl, postCommand, spawnWeft } from './helpers/spawn-weft.ts';
 
 for (const backend of backends) {
   describe(`kill -9 on ${backend.name}`, { skip: backend.skip }, () => {
@@ -15,14 +15,8 @@ for (const backend of backends) {
       t.after(() => first.child.kill('SIGKILL'));
       const [, token] = await first.waitFor(/API token: (weft_\S+)/);
       const url = await listeningUrl(first);
-      const command = async (body: unknown) => {
-        const response = await fetch(`${url}/api/commands`, {
-          method: 'POST',
-          headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        return (await response.json()) as { success: boolean; result: Record<string, unknown> };
-      };
+      const command = (body: unknown) =>
+        postCommand<{ success: boolean; result: Record<string, unknown> }>(url, token!, body);
       const [team] = (
         await command({
           command: 'fibery.entity/query',
@@ -66,28 +60,24 @@ for (const backend of backends) {
       t.after(() => second.child.kill('SIGKILL'));
       const url2 = await listeningUrl(second);
       try {
-        const response = await fetch(`${url2}/api/commands`, {
-          method: 'POST',
-          headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            command: 'fibery.entity/query',
-            args: {
-              query: {
-                'q/from': 'Cricket/Player',
-                'q/select': {
-                  name: 'Cricket/Name',
-                  number: 'Cricket/Shirt Number',
-                  team: ['Cricket/Current Team', 'fibery/id'],
-                },
-                'q/where': ['q/starts-with-ignoring-case?', ['Cricket/Name'], '$prefix'],
-                'q/limit': 'q/no-limit',
+        const { result: rows } = await postCommand<{
+          result: { name: string; number: number; team: string }[];
+        }>(url2, token!, {
+          command: 'fibery.entity/query',
+          args: {
+            query: {
+              'q/from': 'Cricket/Player',
+              'q/select': {
+                name: 'Cricket/Name',
+                number: 'Cricket/Shirt Number',
+                team: ['Cricket/Current Team', 'fibery/id'],
               },
-              params: { $prefix: 'Writer ' },
+              'q/where': ['q/starts-with-ignoring-case?', ['Cricket/Name'], '$prefix'],
+              'q/limit': 'q/no-limit',
             },
-          }),
+            params: { $prefix: 'Writer ' },
+          },
         });
-        const rows = ((await response.json()) as { result: { name: string; number: number; team: string }[] })
-          .result;
         const stored = new Set(rows.map((row) => row.name));
         const lost = acknowledged.filter((name) => !stored.has(name));
         assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged creates were lost`);

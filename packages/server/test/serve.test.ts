@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrations } from '../src/storage/index.ts';
 import { backends, type Place, tempDir } from './helpers/backends.ts';
-import { listeningUrl, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
+import { listeningUrl, postCommand, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
 
 const SLOW_SERVER = fileURLToPath(new URL('./fixtures/serve-with-slow-route.ts', import.meta.url));
 const postgres = backends.find((b) => b.name === 'postgres')!;
@@ -26,24 +26,19 @@ describe('first start', () => {
     const token = first.stdout().match(/API token: (weft_\S+)/)![1];
     const tokens = await fetch(`${url}/api/tokens`, { headers: { authorization: `Token ${token}` } });
     assert.equal(tokens.status, 200, 'the printed token works');
-    const players = await fetch(`${url}/api/commands`, {
-      method: 'POST',
-      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        command: 'fibery.entity/query',
-        args: {
-          query: {
-            'q/from': 'Cricket/Player',
-            'q/select': ['Cricket/Name', { 'Cricket/Current Team': ['Cricket/Name'] }],
-            'q/order-by': [[['Cricket/Name'], 'q/asc']],
-            'q/limit': 10,
-          },
-        },
-      }),
-    });
-    const envelope = (await players.json()) as {
+    const envelope = await postCommand<{
       result: { 'Cricket/Name': string; 'Cricket/Current Team': { 'Cricket/Name': string } }[];
-    };
+    }>(url, token!, {
+      command: 'fibery.entity/query',
+      args: {
+        query: {
+          'q/from': 'Cricket/Player',
+          'q/select': ['Cricket/Name', { 'Cricket/Current Team': ['Cricket/Name'] }],
+          'q/order-by': [[['Cricket/Name'], 'q/asc']],
+          'q/limit': 10,
+        },
+      },
+    });
     assert.deepEqual(
       envelope.result.map((p) => [p['Cricket/Name'], p['Cricket/Current Team']['Cricket/Name']]),
       [

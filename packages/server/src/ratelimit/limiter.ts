@@ -9,8 +9,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RATE_LIMIT_FAILURE_MODES } from '../config/schema.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { RateLimitMetrics } from './metrics.ts';
-import { createRedisStore, RateLimitStoreError } from './redis-store.ts';
-import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
+import { createRedisStore, RateLimitStoreError, type RedisRateLimitStore } from './redis-store.ts';
+import type { Decision, LimitRequest } from './store.ts';
 
 export type FailureMode = (typeof RATE_LIMIT_FAILURE_MODES)[number];
 
@@ -47,16 +47,15 @@ export function createRateLimiter({
 }) {
   const local = createMemoryStore({ now });
   let lastRedisError: Error | null = null;
-  const redis: (RateLimitStore & { redis: import('ioredis').Redis; ready(): Promise<boolean> }) | null =
-    options.redisUrl
-      ? createRedisStore({
-          url: options.redisUrl,
-          timeoutMs: options.redisTimeoutMs,
-          onError: (error) => {
-            lastRedisError = error;
-          },
-        })
-      : null;
+  const redis: RedisRateLimitStore | null = options.redisUrl
+    ? createRedisStore({
+        url: options.redisUrl,
+        timeoutMs: options.redisTimeoutMs,
+        onError: (error) => {
+          lastRedisError = error;
+        },
+      })
+    : null;
   /** When Redis last failed a decision (monotonic ms), while it has not answered since. */
   let failingSince: number | null = null;
   let failedAt = 0;

@@ -22,12 +22,15 @@ import { hash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
-const SCRIPT = `
-local t = redis.call('TIME')
--- Now in µs as 16 digits: 10 of seconds (enough until 2286) and 6 of microseconds.
+/** Both scripts start with Redis's clock: `now` in µs, and `stamp`, the same as 16 digits. */
+const NOW = `local t = redis.call('TIME')
+-- 16 digits: 10 of seconds (enough until 2286) and 6 of microseconds.
 local stamp = t[1] .. string.sub('00000' .. t[2], -6)
 local now = tonumber(stamp)
-local window = tonumber(ARGV[3])
+`;
+
+const SCRIPT = `
+${NOW}local window = tonumber(ARGV[3])
 local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
 local small = tonumber(ARGV[5])
 -- A key of a small limit is a string of its newest admissions (at most the limit: older ones can
@@ -104,11 +107,7 @@ const TAG_WIDTH = 12;
  * limit; so it also answers for each credential. One GET and one SET instead of MGET and two SETs.
  */
 const SHARED_SCRIPT = `
-local t = redis.call('TIME')
--- Now in µs as 16 digits: 10 of seconds (enough until 2286) and 6 of microseconds.
-local stamp = t[1] .. string.sub('00000' .. t[2], -6)
-local now = tonumber(stamp)
-local climit = tonumber(ARGV[1])
+${NOW}local climit = tonumber(ARGV[1])
 local wlimit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local tag = ARGV[4]
@@ -217,6 +216,12 @@ function decisionOf(reply: string, limits: Limits): Decision {
   };
 }
 
+/** The Redis store, with its connection (for `/readyz` and tests) and a wait for it to connect. */
+export interface RedisRateLimitStore extends RateLimitStore {
+  redis: Redis;
+  ready(): Promise<boolean>;
+}
+
 export function createRedisStore({
   url,
   timeoutMs,
@@ -228,7 +233,7 @@ export function createRedisStore({
   prefix?: string;
   /** Connection trouble, for the log (decisions report their own failures). */
   onError?: (error: Error) => void;
-}): RateLimitStore & { redis: Redis; ready(): Promise<boolean> } {
+}): RedisRateLimitStore {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -77,6 +77,20 @@ export async function listeningUrl(proc: WeftProcess): Promise<string> {
   return url!;
 }
 
+/** `POST /api/commands` on a running server with an API token; resolves with the parsed reply. */
+export async function postCommand<Reply = { success: boolean; result: unknown }>(
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<Reply> {
+  const response = await fetch(`${url}/api/commands`, {
+    method: 'POST',
+    headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as Reply;
+}
+
 /** A GET with an explicit Host header, which fetch() does not allow setting. */
 export function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
