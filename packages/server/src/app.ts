@@ -96,7 +96,12 @@ export async function createApp({
   });
   app.addHook('onClose', () => rateLimiter.close());
   await rateLimiter.ready();
-  const rateLimit = createRateLimitHook({ limiter: rateLimiter, options: rateLimitOptions, metrics });
+  const rateLimit = createRateLimitHook({
+    limiter: rateLimiter,
+    options: rateLimitOptions,
+    metrics,
+    log: app.log,
+  });
   const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, rateLimit];
   app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });
   // Declared up front so that setting them keeps one shape for every Request object (Fastify's

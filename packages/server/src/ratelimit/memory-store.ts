@@ -7,10 +7,29 @@
  */
 import type { Decision, LimitRequest, RateLimitStore } from './store.ts';
 
-/** Admission times, oldest first; those before `head` have left the window. */
+/**
+ * Admission times, oldest first, in a ring: `size` entries from `head`. The capacity is a power of two
+ * that grows with the number in the window (never past the limit's), so a decision allocates nothing
+ * and drops expired entries by moving `head`; a typed array keeps large logs out of the GC's way.
+ */
 interface Log {
-  times: number[];
+  times: Float64Array;
   head: number;
+  size: number;
+}
+
+/** The i-th oldest admission in the log. */
+const at = (log: Log, i: number) => log.times[(log.head + i) & (log.times.length - 1)]!;
+
+function record(log: Log, t: number) {
+  if (log.size === log.times.length) {
+    const grown = new Float64Array(log.times.length * 2);
+    for (let i = 0; i < log.size; i++) grown[i] = at(log, i);
+    log.times = grown;
+    log.head = 0;
+  }
+  log.times[(log.head + log.size) & (log.times.length - 1)] = t;
+  log.size++;
 }
 
 export function createMemoryStore({
@@ -23,19 +42,17 @@ export function createMemoryStore({
   let decisions = 0;
   let nextSweep = 10_000;
 
-  /** The key's admissions still in (t − window, t]: `times` from `head` on. */
+  /** The key's admissions still in (t − window, t]. */
   function live(logs: Map<string, Log>, key: string, t: number, windowMs: number): Log {
     let log = logs.get(key);
     if (!log) {
-      log = { times: [], head: 0 };
+      log = { times: new Float64Array(4), head: 0, size: 0 };
       logs.set(key, log);
     }
-    const { times } = log;
-    while (log.head < times.length && times[log.head]! <= t - windowMs) log.head++;
-    // Drop the expired prefix now and then, so each decision costs O(1) however large the limit.
-    if (log.head > 32 && log.head * 2 > times.length) {
-      times.splice(0, log.head);
-      log.head = 0;
+    const mask = log.times.length - 1;
+    while (log.size > 0 && log.times[log.head]! <= t - windowMs) {
+      log.head = (log.head + 1) & mask;
+      log.size--;
     }
     return log;
   }
@@ -47,8 +64,7 @@ export function createMemoryStore({
   function sweep(t: number, windowMs: number) {
     for (const logs of [credentials, workspaces])
       for (const [key, log] of logs)
-        if (log.head === log.times.length || log.times[log.times.length - 1]! <= t - windowMs)
-          logs.delete(key);
+        if (log.size === 0 || at(log, log.size - 1) <= t - windowMs) logs.delete(key);
     nextSweep = decisions + Math.max(10_000, credentials.size + workspaces.size);
   }
 
@@ -59,25 +75,24 @@ export function createMemoryStore({
       if (++decisions >= nextSweep) sweep(t, windowMs);
       const c = credential.limit > 0 ? live(credentials, credential.key, t, windowMs) : null;
       const w = workspace.limit > 0 ? live(workspaces, workspace.key, t, windowMs) : null;
-      const size = (log: Log | null) => (log ? log.times.length - log.head : 0);
       // The admission whose leaving makes room is the (n − limit + 1)-th oldest.
       const wait = (log: Log | null, limit: number) =>
-        log && size(log) >= limit ? log.times[log.times.length - limit]! + windowMs - t : 0;
+        log && log.size >= limit ? at(log, log.size - limit) + windowMs - t : 0;
       const cWait = wait(c, credential.limit);
       const wWait = wait(w, workspace.limit);
       const allowed = cWait === 0 && wWait === 0;
       if (allowed) {
-        c?.times.push(t);
-        w?.times.push(t);
+        if (c) record(c, t);
+        if (w) record(w, t);
       }
-      const reset = (log: Log | null) => (log && size(log) > 0 ? log.times[log.head]! + windowMs - t : 0);
+      const reset = (log: Log | null) => (log && log.size > 0 ? at(log, 0) + windowMs - t : 0);
       return {
         allowed,
         scope: allowed ? null : cWait >= wWait ? 'credential' : 'workspace',
         retryMs: Math.max(cWait, wWait),
         remaining: {
-          credential: c ? credential.limit - size(c) : null,
-          workspace: w ? workspace.limit - size(w) : null,
+          credential: c ? credential.limit - c.size : null,
+          workspace: w ? workspace.limit - w.size : null,
         },
         resetMs: { credential: reset(c), workspace: reset(w) },
         atUs: Math.round(t * 1000),

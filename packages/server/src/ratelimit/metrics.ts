@@ -5,13 +5,25 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 
 export function createRateLimitMetrics(registry = new Registry()) {
+  // Every API request is admitted or refused, so admissions are counted as plain numbers (a label
+  // lookup per request costs more than the rest of the decision) and added to the counter at scrape.
+  const admitted = { token: 0, session: 0 };
+  const reported = { token: 0, session: 0 };
   return {
     registry,
-    admitted: new Counter({
+    /** Add one per admitted request, by credential kind. */
+    admitted,
+    admittedTotal: new Counter({
       name: 'weft_rate_limit_admitted_total',
       help: 'API requests admitted by the rate limits, by credential kind (each also counts against its workspace).',
       labelNames: ['scope'] as const,
       registers: [registry],
+      collect() {
+        for (const scope of ['token', 'session'] as const) {
+          if (admitted[scope] > reported[scope]) this.inc({ scope }, admitted[scope] - reported[scope]);
+          reported[scope] = admitted[scope];
+        }
+      },
     }),
     rejected: new Counter({
       name: 'weft_rate_limit_rejected_total',

@@ -5,7 +5,7 @@
  * least 1) and the exact wait in ms when a limit is reached. Callback-style: with the in-process store
  * a decision costs no promise.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { defineErrors } from '../http/errors.ts';
 import { type RateLimiter, type RateLimitOptions, RateLimitUnavailable } from './limiter.ts';
 import type { RateLimitMetrics } from './metrics.ts';
@@ -28,29 +28,99 @@ export function createRateLimitHook({
   limiter,
   options,
   metrics,
+  log,
 }: {
   limiter: RateLimiter;
   options: Pick<RateLimitOptions, 'credentialLimit' | 'workspaceLimit' | 'windowMs'>;
   metrics: RateLimitMetrics;
+  log: FastifyBaseLogger;
 }) {
   const w = Math.max(1, seconds(options.windowMs));
-  // Per request only the numbers change: the policy field is built once per combination of limits,
-  // and the counters' label sets are bound up front.
-  const policyFields = new Map<string, string>();
-  const policyField = (kind: string, credentialLimit: number, workspaceLimit: number) => {
-    const key = `${kind}:${credentialLimit}:${workspaceLimit}`;
-    let field = policyFields.get(key);
-    if (field === undefined) {
-      const parts = [];
-      if (credentialLimit > 0) parts.push(`"${kind}";q=${credentialLimit};w=${w}`);
-      if (workspaceLimit > 0) parts.push(`"workspace";q=${workspaceLimit};w=${w}`);
-      field = parts.join(', ');
-      if (policyFields.size > 1000) policyFields.clear();
-      policyFields.set(key, field);
-    }
-    return field;
+  // The policy field depends only on the credential's kind and the workspace's limit: built once per
+  // workspace limit (the default, and each override in use).
+  const policyOf = (kind: 'token' | 'session', workspaceLimit: number) => {
+    const parts = [];
+    if (options.credentialLimit > 0) parts.push(`"${kind}";q=${options.credentialLimit};w=${w}`);
+    if (workspaceLimit > 0) parts.push(`"workspace";q=${workspaceLimit};w=${w}`);
+    return parts.join(', ');
   };
-  const admitted = { token: metrics.admitted.labels('token'), session: metrics.admitted.labels('session') };
+  const policies = new Map<number, { token: string; session: string }>();
+  const policyField = (kind: 'token' | 'session', workspaceLimit: number) => {
+    let fields = policies.get(workspaceLimit);
+    if (fields === undefined) {
+      fields = { token: policyOf('token', workspaceLimit), session: policyOf('session', workspaceLimit) };
+      if (policies.size > 1000) policies.clear();
+      policies.set(workspaceLimit, fields);
+    }
+    return fields[kind];
+  };
+  // Read once: the log level is the process's, and asking the logger per request costs more than the
+  // decision.
+  const logDecisions = log.level === 'debug' || log.level === 'trace';
+
+  /** `"name";r=…;t=…`: the room left, and the seconds until it grows (the wait, if this limit refused). */
+  const state = (decision: Decision, scope: 'credential' | 'workspace', name: string) => {
+    const remaining = decision.remaining[scope] ?? 0;
+    const t = decision.scope === scope ? decision.retryMs : remaining > 0 ? 0 : decision.resetMs[scope];
+    return `"${name}";r=${remaining > 0 ? remaining : 0};t=${seconds(t)}`;
+  };
+
+  // Module-level functions rather than closures per request: the hook runs on every API request.
+  function apply(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+    kind: 'token' | 'session',
+    workspaceLimit: number,
+    decision: Decision,
+  ) {
+    const { credentialLimit } = options;
+    reply.header('ratelimit-policy', policyField(kind, workspaceLimit));
+    reply.header(
+      'ratelimit',
+      credentialLimit > 0 && workspaceLimit > 0
+        ? `${state(decision, 'credential', kind)}, ${state(decision, 'workspace', 'workspace')}`
+        : credentialLimit > 0
+          ? state(decision, 'credential', kind)
+          : state(decision, 'workspace', 'workspace'),
+    );
+    if (logDecisions) {
+      request.log.debug(
+        { rateLimit: { admitted: decision.allowed, scope: decision.scope, atUs: decision.atUs } },
+        'rate limit decision',
+      );
+    }
+    if (decision.allowed) {
+      metrics.admitted[kind]++;
+      return done();
+    }
+    const scope = decision.scope === 'workspace' ? 'workspace' : kind;
+    metrics.rejected.inc({ scope });
+    const limit = scope === 'workspace' ? workspaceLimit : credentialLimit;
+    const retryMs = Math.ceil(decision.retryMs);
+    done(
+      rateLimitErrors.RATE_LIMITED(
+        `The ${scope === 'workspace' ? 'workspace' : `${scope}'s`} limit of ${limit} requests per ${options.windowMs} ms is reached; retry in ${retryMs} ms.`,
+        {
+          scope,
+          limit,
+          window_ms: options.windowMs,
+          retry_after_ms: retryMs,
+          retry_after_s: Math.max(1, seconds(retryMs)),
+        },
+      ),
+    );
+  }
+
+  function failed(done: (error?: Error) => void, error: unknown) {
+    if (!(error instanceof RateLimitUnavailable)) return done(error as Error);
+    done(
+      rateLimitErrors.RATE_LIMIT_UNAVAILABLE(
+        'Rate limits cannot be checked now (Redis does not answer); retry shortly.',
+        { retry_after_s: 1 },
+      ),
+    );
+  }
 
   return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     const { credential, workspace } = request.principal;
@@ -58,59 +128,6 @@ export function createRateLimitHook({
     const credentialLimit = options.credentialLimit;
     const workspaceLimit = request.workspace.rateLimit ?? options.workspaceLimit;
     if (credentialLimit === 0 && workspaceLimit === 0) return done();
-
-    const apply = (decision: Decision) => {
-      const refused = decision.allowed ? null : decision.scope;
-      const state = (scope: 'credential' | 'workspace', name: string) => {
-        const remaining = decision.remaining[scope] ?? 0;
-        const t = refused === scope ? decision.retryMs : remaining > 0 ? 0 : decision.resetMs[scope];
-        return `"${name}";r=${Math.max(0, remaining)};t=${seconds(t)}`;
-      };
-      const credentialState = credentialLimit > 0 ? state('credential', kind) : null;
-      const workspaceState = workspaceLimit > 0 ? state('workspace', 'workspace') : null;
-      reply.header('ratelimit-policy', policyField(kind, credentialLimit, workspaceLimit));
-      reply.header(
-        'ratelimit',
-        credentialState && workspaceState
-          ? `${credentialState}, ${workspaceState}`
-          : (credentialState ?? workspaceState),
-      );
-      if (request.log.level === 'debug' || request.log.level === 'trace') {
-        request.log.debug(
-          { rateLimit: { admitted: decision.allowed, scope: refused, atUs: decision.atUs } },
-          'rate limit decision',
-        );
-      }
-      if (decision.allowed) {
-        admitted[kind].inc();
-        return done();
-      }
-      const scope = refused === 'workspace' ? 'workspace' : kind;
-      metrics.rejected.inc({ scope });
-      const limit = refused === 'workspace' ? workspaceLimit : credentialLimit;
-      const retryMs = Math.ceil(decision.retryMs);
-      done(
-        rateLimitErrors.RATE_LIMITED(
-          `The ${scope === 'workspace' ? 'workspace' : `${scope}'s`} limit of ${limit} requests per ${options.windowMs} ms is reached; retry in ${retryMs} ms.`,
-          {
-            scope,
-            limit,
-            window_ms: options.windowMs,
-            retry_after_ms: retryMs,
-            retry_after_s: Math.max(1, seconds(retryMs)),
-          },
-        ),
-      );
-    };
-    const unavailable = () =>
-      done(
-        rateLimitErrors.RATE_LIMIT_UNAVAILABLE(
-          'Rate limits cannot be checked now (Redis does not answer); retry shortly.',
-          {
-            retry_after_s: 1,
-          },
-        ),
-      );
 
     let result: Decision | Promise<Decision>;
     try {
@@ -120,13 +137,15 @@ export function createRateLimitHook({
         windowMs: options.windowMs,
       });
     } catch (error) {
-      if (error instanceof RateLimitUnavailable) return unavailable();
-      return done(error as Error);
+      return failed(done, error);
     }
     if (result instanceof Promise) {
-      result.then(apply, (error) => (error instanceof RateLimitUnavailable ? unavailable() : done(error)));
+      result.then(
+        (decision) => apply(request, reply, done, kind, workspaceLimit, decision),
+        (error) => failed(done, error),
+      );
     } else {
-      apply(result);
+      apply(request, reply, done, kind, workspaceLimit, result);
     }
   };
 }
