@@ -62,7 +62,7 @@ export function createRateLimitHook({
   const state = (decision: Decision, scope: 'credential' | 'workspace', name: string) => {
     const remaining = decision.remaining[scope] ?? 0;
     const t = decision.scope === scope ? decision.retryMs : remaining > 0 ? 0 : decision.resetMs[scope];
-    return `"${name}";r=${remaining > 0 ? remaining : 0};t=${seconds(t)}`;
+    return `"${name}";r=${Math.max(0, remaining)};t=${seconds(t)}`;
   };
 
   // Module-level functions rather than closures per request: the hook runs on every API request.
