@@ -65,7 +65,7 @@ export function createRateLimitHook({
     return `"${name}";r=${Math.max(0, remaining)};t=${seconds(t)}`;
   };
 
-  // Module-level functions rather than closures per request: the hook runs on every API request.
+  // Made once, not as closures per request: the hook runs on every API request.
   function apply(
     request: FastifyRequest,
     reply: FastifyReply,
