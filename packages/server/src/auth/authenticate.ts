@@ -24,7 +24,9 @@ export interface CookieNames {
 function countHeader(request: FastifyRequest, name: string): number {
   let count = 0;
   const raw = request.raw.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) count++;
+  // The length first: most headers differ in it, and then need no lower-cased copy.
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) count++;
   return count;
 }
 
