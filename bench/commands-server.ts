@@ -264,8 +264,8 @@ bare.post('/api/commands', async () => exampleReply);
 
 // The floor: the least any exact, authenticated answer to the example does, written by hand without
 // Weft's hooks, headers, logging or command language: the token's SHA-256 checked against the
-// database's version (a PRAGMA data_version on SQLite), then the example's SQL, through the same
-// storage. What it leaves of the bare route bounds what Weft can reach.
+// database's version (on SQLite, the WAL-index header Weft reads), then the example's SQL, through
+// the same storage. What it leaves of the bare route bounds what Weft can reach.
 const tokenHash = sha256Hex(token);
 const [exampleSql] = example.hand(names, ids, storage.dialect);
 const floor = Fastify();
