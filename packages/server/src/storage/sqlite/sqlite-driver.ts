@@ -59,13 +59,14 @@ function openShm(path: string): { fd: number; release(): void } | null {
  * of the `-shm` file (its frame count and checksums move, and its salts when the WAL restarts), so
  * one `pread` of it (0.5 µs) tells the same without a lock: an unchanged header means no commit since.
  * A header read while a writer rewrites it only looks changed, which costs a re-read, never a stale
- * answer. Without a `-shm` file (an in-memory database) the pragma is used. `release` runs after the
+ * answer. Outside WAL mode (an in-memory database) the pragma is used. `release` runs after the
  * connection has closed.
  */
 function commitCounter(db: Database.Database, filename: string): { read(): number; release(): void } {
   const pragma = db.prepare('PRAGMA data_version').pluck();
   const fallback = { read: () => pragma.get() as number, release() {} };
-  if (filename === ':memory:' || filename === '') return fallback;
+  // Only a database in WAL mode has a live -shm file (one left from an earlier WAL run would never move).
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') return fallback;
   pragma.get(); // a first read opens the WAL and creates the -shm file
   const shm = openShm(`${filename}-shm`);
   if (!shm) return fallback;
