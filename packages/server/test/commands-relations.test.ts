@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { SqlValue } from '../src/storage/index.ts';
 import { backends } from './helpers/backends.ts';
 import { commandClient } from './helpers/commands.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -240,6 +241,39 @@ for (const backend of backends) {
           'a join table exists',
         );
         for (const table of tables) assert.match(table.sql, /WITHOUT ROWID$/, table.name);
+      });
+
+    // Text equality on PostgreSQL must leave the column bare: `(id COLLATE "C") = $1` gives the same
+    // answer, but no index serves it, so every lookup scanned the table.
+    if (backend.name === 'postgres')
+      test('on PostgreSQL, lookups by id, by relation and by q/in are served by indexes', async () => {
+        const statements: { sql: string; params: readonly SqlValue[] }[] = [];
+        const original = t.storage.queryRows;
+        t.storage.queryRows = (sql, params) => {
+          statements.push({ sql, params });
+          return original.call(t.storage, sql, params);
+        };
+        try {
+          const from = { 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'] };
+          await query({ ...from, 'q/where': ['=', ['fibery/id'], '$id'] }, { $id: ID.perry });
+          await query(
+            { ...from, 'q/where': ['=', ['Cricket/Current Team', 'fibery/id'], '$team'] },
+            { $team: ID.australia },
+          );
+          await query({ ...from, 'q/where': ['q/in', ['fibery/id'], '$ids'] }, { $ids: [ID.perry, ID.lara] });
+        } finally {
+          t.storage.queryRows = original;
+        }
+        assert.equal(statements.length, 3);
+        for (const { sql, params } of statements) {
+          // With sequential scans priced out, a plan still holding one has no index to use.
+          const plan = await t.storage.transaction(async (tx) => {
+            await tx.queryRows('SET LOCAL enable_seqscan = off', []);
+            return tx.queryRows(`EXPLAIN ${sql}`, params);
+          });
+          const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+          assert.doesNotMatch(text, /Seq Scan/, `${sql}\n${text}`);
+        }
       });
 
     test('paths through to-one relations and enums, in select, where and order-by', async () => {

@@ -44,7 +44,13 @@ class Builder {
       : `${expr} IN (SELECT value FROM json_each(${list}))`;
   }
 
-  /** The expression as compared and sorted: bytewise for text on PostgreSQL too. */
+  /**
+   * The expression as ordered (`<`, `>`, ORDER BY): bytewise for text on PostgreSQL too. Equality
+   * (`=`, `!=`, `q/in`) takes the bare column instead: PostgreSQL's deterministic collations, every
+   * database default among them, call two strings equal only when they are bytewise equal, so the
+   * answer is the same, and the column's index serves it (with the COLLATE, a lookup by id or by a
+   * relation scanned the whole table).
+   */
   collate(expr: string, field: FieldModel): string {
     const textual = field.kind === 'text' || field.kind === 'email' || field.kind === 'uuid';
     return textual && this.dialect === 'postgres' ? `(${expr} COLLATE "C")` : expr;
@@ -181,20 +187,20 @@ class Scope {
     }
     const column = this.expr(condition.path);
     const field = condition.path.field;
-    const compared = b.collate(column, field);
     switch (condition.kind) {
       case 'compare': {
         if (condition.value === null) return `${column} IS ${condition.op === '=' ? '' : 'NOT '}NULL`;
         // `!=` keeps rows where the field is NULL, as "not equal to the value" reads.
-        if (condition.op === '!=') return `(${compared} <> ${b.bind(condition.value)} OR ${column} IS NULL)`;
+        if (condition.op === '!=') return `(${column} <> ${b.bind(condition.value)} OR ${column} IS NULL)`;
+        const compared = condition.op === '=' ? column : b.collate(column, field);
         return `${compared} ${condition.op} ${b.bind(condition.value)}`;
       }
       case 'in': {
         if (condition.values.length === 0) return condition.negate ? '1 = 1' : '1 = 0';
         const list = condition.values.map((value) => b.bind(value)).join(', ');
         return condition.negate
-          ? `(${compared} NOT IN (${list}) OR ${column} IS NULL)`
-          : `${compared} IN (${list})`;
+          ? `(${column} NOT IN (${list}) OR ${column} IS NULL)`
+          : `${column} IN (${list})`;
       }
       case 'null': {
         const test = `(${column} IS NULL${this.orEmpty(condition, column, field)})`;
@@ -213,14 +219,16 @@ class Scope {
   positive(condition: Leaf, path: FieldPath): string {
     const b = this.b;
     const column = this.expr(path);
-    const compared = b.collate(column, path.field);
     switch (condition.kind) {
-      case 'compare':
+      case 'compare': {
         if (condition.value === null) return `${column} IS NOT NULL`;
-        return `${compared} ${condition.op === '!=' ? '=' : condition.op} ${b.bind(condition.value)}`;
+        const op = condition.op === '!=' ? '=' : condition.op;
+        const compared = op === '=' ? column : b.collate(column, path.field);
+        return `${compared} ${op} ${b.bind(condition.value)}`;
+      }
       case 'in':
         if (condition.values.length === 0) return '1 = 0';
-        return `${compared} IN (${condition.values.map((value) => b.bind(value)).join(', ')})`;
+        return `${column} IN (${condition.values.map((value) => b.bind(value)).join(', ')})`;
       case 'null':
         return `NOT (${column} IS NULL${this.orEmpty(condition, column, path.field)})`;
       case 'text':
