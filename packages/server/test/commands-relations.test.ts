@@ -276,6 +276,40 @@ for (const backend of backends) {
         }
       });
 
+    if (backend.name === 'postgres')
+      test('on PostgreSQL, a page in the default order (by id, bytewise) is read from an index, not sorted', async () => {
+        const plan = async () => {
+          const statements: { sql: string; params: readonly SqlValue[] }[] = [];
+          const original = t.storage.queryRows;
+          t.storage.queryRows = (sql, params) => {
+            statements.push({ sql, params });
+            return original.call(t.storage, sql, params);
+          };
+          try {
+            await query({ 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'], 'q/limit': 2 });
+          } finally {
+            t.storage.queryRows = original;
+          }
+          const [{ sql, params }] = statements as [{ sql: string; params: readonly SqlValue[] }];
+          const rows = await t.storage.transaction(async (tx) => {
+            await tx.queryRows('SET LOCAL enable_seqscan = off', []);
+            return tx.queryRows(`EXPLAIN ${sql}`, params);
+          });
+          return rows.map((row) => row['QUERY PLAN']).join('\n');
+        };
+        assert.doesNotMatch(await plan(), /Sort/);
+        // Tables made before the index existed get it from migration 006.
+        const [table] = (await t.storage.queryRows(
+          "SELECT table_name FROM schema_types WHERE name = 'Cricket/Player'",
+          [],
+        )) as [{ table_name: string }];
+        await t.storage.runStatement(`DROP INDEX ${table.table_name}_id_c`, []);
+        assert.match(await plan(), /Sort/, 'without the index the page is sorted');
+        await t.storage.runStatement("DELETE FROM weft_migrations WHERE id = '006-id-order-index'", []);
+        assert.deepEqual(await t.storage.migrate(), ['006-id-order-index']);
+        assert.doesNotMatch(await plan(), /Sort/);
+      });
+
     test('paths through to-one relations and enums, in select, where and order-by', async () => {
       assert.deepEqual(
         await query(

@@ -91,6 +91,9 @@ export async function createTable(change: SchemaChange, table: string) {
   await change.tx.execDdl(
     `CREATE TABLE ${table} (id TEXT PRIMARY KEY, public_id BIGINT NOT NULL UNIQUE, creation_date BIGINT NOT NULL, modification_date BIGINT NOT NULL, created_by TEXT)${clustered(change)}`,
   );
+  // Queries order by id bytewise; on PostgreSQL only this index gives that order (migration 006).
+  if (change.dialect === 'postgres')
+    await change.tx.execDdl(`CREATE INDEX ${table}_id_c ON ${table} ((id COLLATE "C"))`);
 }
 
 /** A new join table (`a` → `b`, indexed both ways); resolves with its storage for the `a` side. */

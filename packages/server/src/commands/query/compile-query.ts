@@ -374,10 +374,14 @@ function compileLevel(
     ...query.orderBy,
     { path: { steps: [], field: id, name: type.idField }, direction: 'asc' as const },
   ]
-    .map(
-      ({ path, direction }) =>
-        `${b.collate(scope.expr(path), path.field)} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`,
-    )
+    .map(({ path, direction }) => {
+      const expr = b.collate(scope.expr(path), path.field);
+      // The type's own id is never NULL: without a NULLS clause an index on it gives the order (on
+      // PostgreSQL, each entity table's `(id COLLATE "C")` index).
+      if (path.steps.length === 0 && path.field === id)
+        return `${expr} ${direction === 'asc' ? 'ASC' : 'DESC'}`;
+      return `${expr} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`;
+    })
     .join(', ');
   const hidden = `${id.sql(t, b.dialect)} AS _id${parentKey ? `, ${parentKey} AS _p` : ''}`;
   const body = `FROM ${from}${scope.joinSql} WHERE ${where.join(' AND ') || '1 = 1'}`;

@@ -3,6 +3,7 @@ import { sessionsAndTokensMigration } from './002-sessions-and-tokens.ts';
 import { schemaMigration } from './003-schema.ts';
 import { relationsMigration } from './004-relations.ts';
 import { workspaceRateLimitMigration } from './005-workspace-rate-limit.ts';
+import { idOrderIndexMigration } from './006-id-order-index.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   schemaMigration,
   relationsMigration,
   workspaceRateLimitMigration,
+  idOrderIndexMigration,
 ];
