@@ -243,60 +243,57 @@ for (const backend of backends) {
         for (const table of tables) assert.match(table.sql, /WITHOUT ROWID$/, table.name);
       });
 
+    /** The plans of the statements a query issues, on PostgreSQL, with sequential scans priced out. */
+    const plansOf = async (q: Record<string, unknown>, params?: Record<string, unknown>) => {
+      const statements: { sql: string; params: readonly SqlValue[] }[] = [];
+      const original = t.storage.queryRows;
+      t.storage.queryRows = (sql, values) => {
+        statements.push({ sql, params: values });
+        return original.call(t.storage, sql, values);
+      };
+      try {
+        await query(q, params);
+      } finally {
+        t.storage.queryRows = original;
+      }
+      const plans = [];
+      for (const { sql, params: values } of statements) {
+        const rows = await t.storage.transaction(async (tx) => {
+          await tx.queryRows('SET LOCAL enable_seqscan = off', []);
+          return tx.queryRows(`EXPLAIN ${sql}`, values);
+        });
+        plans.push(`${sql}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+      }
+      return plans;
+    };
+
     // Text equality on PostgreSQL must leave the column bare: `(id COLLATE "C") = $1` gives the same
     // answer, but no index serves it, so every lookup scanned the table.
     if (backend.name === 'postgres')
       test('on PostgreSQL, lookups by id, by relation and by q/in are served by indexes', async () => {
-        const statements: { sql: string; params: readonly SqlValue[] }[] = [];
-        const original = t.storage.queryRows;
-        t.storage.queryRows = (sql, params) => {
-          statements.push({ sql, params });
-          return original.call(t.storage, sql, params);
-        };
-        try {
-          const from = { 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'] };
-          await query({ ...from, 'q/where': ['=', ['fibery/id'], '$id'] }, { $id: ID.perry });
-          await query(
+        const from = { 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'] };
+        const plans = [
+          ...(await plansOf({ ...from, 'q/where': ['=', ['fibery/id'], '$id'] }, { $id: ID.perry })),
+          ...(await plansOf(
             { ...from, 'q/where': ['=', ['Cricket/Current Team', 'fibery/id'], '$team'] },
             { $team: ID.australia },
-          );
-          await query({ ...from, 'q/where': ['q/in', ['fibery/id'], '$ids'] }, { $ids: [ID.perry, ID.lara] });
-        } finally {
-          t.storage.queryRows = original;
-        }
-        assert.equal(statements.length, 3);
-        for (const { sql, params } of statements) {
-          // With sequential scans priced out, a plan still holding one has no index to use.
-          const plan = await t.storage.transaction(async (tx) => {
-            await tx.queryRows('SET LOCAL enable_seqscan = off', []);
-            return tx.queryRows(`EXPLAIN ${sql}`, params);
-          });
-          const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-          assert.doesNotMatch(text, /Seq Scan/, `${sql}\n${text}`);
-        }
+          )),
+          ...(await plansOf(
+            { ...from, 'q/where': ['q/in', ['fibery/id'], '$ids'] },
+            { $ids: [ID.perry, ID.lara] },
+          )),
+        ];
+        assert.equal(plans.length, 3);
+        // With sequential scans priced out, a plan still holding one has no index to use.
+        for (const plan of plans) assert.doesNotMatch(plan, /Seq Scan/, plan);
       });
 
     if (backend.name === 'postgres')
       test('on PostgreSQL, a page in the default order (by id, bytewise) is read from an index, not sorted', async () => {
-        const plan = async () => {
-          const statements: { sql: string; params: readonly SqlValue[] }[] = [];
-          const original = t.storage.queryRows;
-          t.storage.queryRows = (sql, params) => {
-            statements.push({ sql, params });
-            return original.call(t.storage, sql, params);
-          };
-          try {
-            await query({ 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'], 'q/limit': 2 });
-          } finally {
-            t.storage.queryRows = original;
-          }
-          const [{ sql, params }] = statements as [{ sql: string; params: readonly SqlValue[] }];
-          const rows = await t.storage.transaction(async (tx) => {
-            await tx.queryRows('SET LOCAL enable_seqscan = off', []);
-            return tx.queryRows(`EXPLAIN ${sql}`, params);
-          });
-          return rows.map((row) => row['QUERY PLAN']).join('\n');
-        };
+        const plan = async () =>
+          (await plansOf({ 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'], 'q/limit': 2 })).join(
+            '\n',
+          );
         assert.doesNotMatch(await plan(), /Sort/);
         // Tables made before the index existed get it from migration 006.
         const [table] = (await t.storage.queryRows(
