@@ -49,9 +49,8 @@ export function createMemoryStore({
       log = { times: new Float64Array(4), head: 0, size: 0 };
       logs.set(key, log);
     }
-    const mask = log.times.length - 1;
-    while (log.size > 0 && log.times[log.head]! <= t - windowMs) {
-      log.head = (log.head + 1) & mask;
+    while (log.size > 0 && at(log, 0) <= t - windowMs) {
+      log.head = (log.head + 1) & (log.times.length - 1);
       log.size--;
     }
     return log;

@@ -10,7 +10,15 @@
  * one JSON parameter), with `ROW_NUMBER()` applying its limit per parent: never one per row.
  */
 import type { Dialect, SqlValue } from '../../storage/index.ts';
-import type { AggregateFn, Condition, FieldPath, ParsedQuery, SelectNode, Step } from './parse-query.ts';
+import type {
+  AggregateFn,
+  CompareOp,
+  Condition,
+  FieldPath,
+  ParsedQuery,
+  SelectNode,
+  Step,
+} from './parse-query.ts';
 import type { FieldModel, RelationModel } from './type-model.ts';
 
 class Builder {
@@ -44,16 +52,20 @@ class Builder {
       : `${expr} IN (SELECT value FROM json_each(${list}))`;
   }
 
-  /**
-   * The expression as ordered (`<`, `>`, ORDER BY): bytewise for text on PostgreSQL too. Equality
-   * (`=`, `!=`, `q/in`) takes the bare column instead: PostgreSQL's deterministic collations, every
-   * database default among them, call two strings equal only when they are bytewise equal, so the
-   * answer is the same, and the column's index serves it (with the COLLATE, a lookup by id or by a
-   * relation scanned the whole table).
-   */
+  /** The expression as ordered (`<`, `>`, ORDER BY): bytewise for text on PostgreSQL too. */
   collate(expr: string, field: FieldModel): string {
     const textual = field.kind === 'text' || field.kind === 'email' || field.kind === 'uuid';
     return textual && this.dialect === 'postgres' ? `(${expr} COLLATE "C")` : expr;
+  }
+
+  /**
+   * The left side of `expr op value`. Equality (`=`, `!=`, and `q/in`, which takes the bare column
+   * too) needs no COLLATE: PostgreSQL's deterministic collations, every database default among them,
+   * call two strings equal only when they are bytewise equal, so the answer is the same, and the
+   * column's index serves it (with the COLLATE, a lookup by id or by a relation scanned the table).
+   */
+  compared(expr: string, op: CompareOp, field: FieldModel): string {
+    return op === '=' || op === '!=' ? expr : this.collate(expr, field);
   }
 
   contains(haystack: string, needle: string): string {
@@ -190,9 +202,9 @@ class Scope {
     switch (condition.kind) {
       case 'compare': {
         if (condition.value === null) return `${column} IS ${condition.op === '=' ? '' : 'NOT '}NULL`;
+        const compared = b.compared(column, condition.op, field);
         // `!=` keeps rows where the field is NULL, as "not equal to the value" reads.
-        if (condition.op === '!=') return `(${column} <> ${b.bind(condition.value)} OR ${column} IS NULL)`;
-        const compared = condition.op === '=' ? column : b.collate(column, field);
+        if (condition.op === '!=') return `(${compared} <> ${b.bind(condition.value)} OR ${column} IS NULL)`;
         return `${compared} ${condition.op} ${b.bind(condition.value)}`;
       }
       case 'in': {
@@ -223,8 +235,7 @@ class Scope {
       case 'compare': {
         if (condition.value === null) return `${column} IS NOT NULL`;
         const op = condition.op === '!=' ? '=' : condition.op;
-        const compared = op === '=' ? column : b.collate(column, path.field);
-        return `${compared} ${op} ${b.bind(condition.value)}`;
+        return `${b.compared(column, op, path.field)} ${op} ${b.bind(condition.value)}`;
       }
       case 'in':
         if (condition.values.length === 0) return '1 = 0';

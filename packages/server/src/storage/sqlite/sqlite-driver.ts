@@ -62,11 +62,15 @@ function openShm(path: string): { fd: number; release(): void } | null {
  * answer. Outside WAL mode (an in-memory database) the pragma is used. `release` runs after the
  * connection has closed.
  */
-function commitCounter(db: Database.Database, filename: string): { read(): number; release(): void } {
+function commitCounter(
+  db: Database.Database,
+  filename: string,
+  wal: boolean,
+): { read(): number; release(): void } {
   const pragma = db.prepare('PRAGMA data_version').pluck();
   const fallback = { read: () => pragma.get() as number, release() {} };
   // Only a database in WAL mode has a live -shm file (one left from an earlier WAL run would never move).
-  if (db.pragma('journal_mode', { simple: true }) !== 'wal') return fallback;
+  if (!wal) return fallback;
   pragma.get(); // a first read opens the WAL and creates the -shm file
   const shm = openShm(`${filename}-shm`);
   if (!shm) return fallback;
@@ -88,13 +92,14 @@ function commitCounter(db: Database.Database, filename: string): { read(): numbe
 
 export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = {}): SqlDriver {
   const db = new Database(filename, { timeout: busyTimeoutMs });
-  db.pragma('journal_mode = WAL');
+  // An in-memory database stays in its own mode (`memory`).
+  const wal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
 
   const statements = new Map<string, { statement: Database.Statement; order: number[] }>();
   let queue: Promise<unknown> = Promise.resolve();
-  const commits = commitCounter(db, filename);
+  const commits = commitCounter(db, filename, wal);
   let ownWrites = 0;
   let open = true;
 
