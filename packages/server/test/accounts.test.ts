@@ -75,6 +75,12 @@ for (const backend of backends) {
         [{ role: 'Admin' }, 'INVALID_ROLE'],
         [{ name: '' }, 'INVALID_NAME'],
         [{ name: 'line\nbreak' }, 'INVALID_NAME'],
+        // A right-to-left override shows "Ada\u202Egnp.exe" as "Adaexe.png"; a zero-width space makes
+        // a second "Ada" look like the first.
+        [{ name: 'Ada\u202Egnp.exe' }, 'INVALID_NAME'],
+        [{ name: 'A\u200Bda' }, 'INVALID_NAME'],
+        [{ name: 'Ada \ud800' }, 'INVALID_NAME'],
+        [{ email: 'ada\u202E@example.com' }, 'INVALID_EMAIL'],
         [{ password: 'short' }, 'INVALID_PASSWORD'],
         [{ workspace: 'ghost' }, 'WORKSPACE_NOT_FOUND'],
       ] as const;

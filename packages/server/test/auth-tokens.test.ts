@@ -273,8 +273,14 @@ for (const backend of backends) {
       assert.equal(JSON.parse(huge.body).error.code, 'HEADERS_TOO_LARGE');
     });
 
-    test('a description over 200 characters or of the wrong type is 400', async () => {
-      for (const payload of [{ description: 'x'.repeat(201) }, { description: 5 }, { other: 1 }, [1]]) {
+    test('a description over 200 characters, with invisible characters or of the wrong type is 400', async () => {
+      for (const payload of [
+        { description: 'x'.repeat(201) },
+        { description: 5 },
+        { other: 1 },
+        [1],
+        { description: 'CI \u202Etoken' },
+      ]) {
         const response = await api({ method: 'POST', url: '/api/tokens', token: adaToken, payload });
         assert.equal(response.statusCode, 400, JSON.stringify(payload));
       }

@@ -308,6 +308,9 @@ for (const backend of backends) {
         [create({ 'Cricket/Shirt Number': 1.5 }), 'entity.error/invalid-value'],
         [create({ 'Cricket/Born': '1963-02-30' }), 'entity.error/invalid-value'],
         [create({ 'Cricket/Retired?': 'yes' }), 'entity.error/invalid-value'],
+        // PostgreSQL cannot store a NUL; both databases would store a lone surrogate as U+FFFD.
+        [create({ 'Cricket/Name': 'Brian\u0000Lara' }), 'entity.error/invalid-value'],
+        [create({ 'Cricket/Name': 'Brian \udc00' }), 'entity.error/invalid-value'],
         [create({ 'fibery/public-id': '99' }), 'entity.error/field-read-only'],
         [create({ 'fibery/id': 'not-a-uuid' }), 'entity.error/invalid-value'],
         [create({ 'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4' }), 'entity.error/entity-exists'],
@@ -391,6 +394,8 @@ for (const backend of backends) {
           'schema.error/invalid-name',
         ],
         [batch('schema.type/create', { 'fibery/name': 'A/B/C' }), 'schema.error/invalid-name'],
+        [batch('schema.type/create', { 'fibery/name': 'Cricket/Play\u200Ber' }), 'schema.error/invalid-name'],
+        [batch('schema.type/create', { 'fibery/name': 'Cricket/\u2067Player' }), 'schema.error/invalid-name'],
         [
           batch('schema.type/create', {
             'fibery/name': 'Cricket/Ground',

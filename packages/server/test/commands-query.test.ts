@@ -373,6 +373,80 @@ for (const backend of backends) {
           'entity.error/invalid-limit',
         ],
         [{ 'q/from': 'fibery/user', 'q/select': [] }, undefined, 'entity.error/invalid-query'],
+        // Operators and aggregates the field's type does not take, named before any SQL (PostgreSQL
+        // failed on them with an internal error, SQLite answered something).
+        [
+          {
+            'q/from': 'fibery/user',
+            'q/select': ['fibery/id'],
+            'q/where': ['q/contains', ['fibery/creation-date'], '$t'],
+          },
+          { $t: '2020' },
+          'entity.error/invalid-operator',
+        ],
+        [
+          { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/where': ['<', ['fibery/active?'], '$b'] },
+          { $b: true },
+          'entity.error/invalid-operator',
+        ],
+        [
+          { 'q/from': 'fibery/user', 'q/select': { n: ['q/sum', ['user/name']] } },
+          undefined,
+          'entity.error/invalid-aggregate',
+        ],
+        [
+          { 'q/from': 'fibery/user', 'q/select': { n: ['q/max', ['fibery/active?']] } },
+          undefined,
+          'entity.error/invalid-aggregate',
+        ],
+        // Text PostgreSQL cannot store, or would store changed.
+        [
+          {
+            'q/from': 'fibery/user',
+            'q/select': ['fibery/id'],
+            'q/where': ['q/contains', ['user/name'], '$t'],
+          },
+          { $t: 'a\u0000b' },
+          'entity.error/invalid-parameter',
+        ],
+        [
+          { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/where': ['=', ['user/name'], '$t'] },
+          { $t: 'half a pair \ud800' },
+          'entity.error/invalid-parameter',
+        ],
+        // Bounds on the size of one query.
+        [
+          {
+            'q/from': 'fibery/user',
+            'q/select': ['fibery/id'],
+            'q/where': ['q/in', ['fibery/public-id'], '$ids'],
+          },
+          { $ids: Array.from({ length: 10_001 }, (_, i) => i) },
+          'entity.error/query-too-large',
+        ],
+        [
+          {
+            'q/from': 'fibery/user',
+            'q/select': ['fibery/id'],
+            'q/where': ['q/or', ...Array.from({ length: 101 }, () => ['=', ['user/name'], '$n'])],
+          },
+          { $n: 'x' },
+          'entity.error/query-too-large',
+        ],
+        [
+          { 'q/from': 'fibery/user', 'q/select': Array.from({ length: 501 }, () => 'user/name') },
+          undefined,
+          'entity.error/query-too-large',
+        ],
+        [
+          {
+            'q/from': 'fibery/user',
+            'q/select': ['fibery/id'],
+            'q/order-by': Array.from({ length: 17 }, () => [['user/name'], 'q/asc']),
+          },
+          undefined,
+          'entity.error/query-too-large',
+        ],
         [
           { 'q/from': 'fibery/user', 'q/select': ['fibery/id'], 'q/order-by': [['fibery/id', 'q/asc']] },
           undefined,
@@ -381,16 +455,22 @@ for (const backend of backends) {
       ];
       for (const [q, params, name] of cases)
         assert.equal((await failure(q, params)).name, name, JSON.stringify(q));
-      // Written as text: JSON.stringify itself cannot go 10,000 levels deep.
-      const deep = `${'["q/and",'.repeat(10_000)}["=",["fibery/id"],"$my-id"]${']'.repeat(10_000)}`;
-      const tooDeep = await t.app.inject({
-        method: 'POST',
-        url: '/api/commands',
-        headers: { authorization: `Token ${adminToken}`, 'content-type': 'application/json' },
-        payload: `{"command":"fibery.entity/query","args":{"query":{"q/from":"fibery/user","q/select":["fibery/id"],"q/where":${deep}}}}`,
-      });
-      assert.equal(tooDeep.statusCode, 200);
-      assert.equal(tooDeep.json().result.name, 'entity.error/query-too-deep');
+      // Written as text: JSON.stringify itself cannot go 100,000 levels deep. A query nests at most 64
+      // levels; a command object at most 256, checked before any code that recurses.
+      for (const [levels, name] of [
+        [65, 'entity.error/query-too-deep'],
+        [100_000, 'command.error/too-deep'],
+      ] as const) {
+        const deep = `${'["q/and",'.repeat(levels)}["=",["fibery/id"],"$my-id"]${']'.repeat(levels)}`;
+        const tooDeep = await t.app.inject({
+          method: 'POST',
+          url: '/api/commands',
+          headers: { authorization: `Token ${adminToken}`, 'content-type': 'application/json' },
+          payload: `{"command":"fibery.entity/query","args":{"query":{"q/from":"fibery/user","q/select":["fibery/id"],"q/where":${deep}}}}`,
+        });
+        assert.equal(tooDeep.statusCode, 200);
+        assert.equal(tooDeep.json().result.name, name);
+      }
       for (const command of [
         null,
         5,

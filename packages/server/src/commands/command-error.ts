@@ -23,7 +23,15 @@ export const COMMAND_ERRORS = {
   'command.error/internal': 'An unexpected failure; the server log has the detail under the request id.',
   'command.error/forbidden': 'The caller’s role lacks the privilege the command needs; the message names it.',
   'entity.error/invalid-query': 'The query is malformed; the message says which clause and why.',
+  'command.error/too-deep':
+    'The command object nests deeper than the server accepts (256 levels of arrays and objects).',
   'entity.error/query-too-deep': 'The query nests deeper than the server accepts (64 levels).',
+  'entity.error/query-too-large':
+    'The query asks for more than one query may (conditions, list values, joins, columns…); `data.limit` names the bound and `data.max` its value.',
+  'entity.error/invalid-operator':
+    'The operator does not apply to the field: text operators take text, `<` and `>` numbers, dates and text.',
+  'entity.error/invalid-aggregate':
+    '`q/sum` and `q/avg` take numbers, `q/min` and `q/max` numbers, dates and text.',
   'entity.error/schema-type-not-found': '`q/from` names no database of this workspace.',
   'entity.error/schema-field-not-found': 'A field named in the query does not exist on its database.',
   'entity.error/parameter-not-found': 'The query uses a `$param` that `params` does not give.',
@@ -40,7 +48,7 @@ export const COMMAND_ERRORS = {
   'entity.error/entity-exists': 'An entity with the given fibery/id exists already.',
   'schema.error/invalid-command': 'A schema sub-command is unknown or malformed.',
   'schema.error/invalid-name':
-    'A database or field name is not "Space/Name" (1-100 printable characters each side, no other "/"), or is reserved.',
+    'A database or field name is not "Space/Name" (1-100 printable characters each side, no other "/", no invisible or bidirectional controls), or is reserved.',
   'schema.error/type-exists': 'A database with this name exists already.',
   'schema.error/field-exists': 'The database has a field with this name already.',
   'entity.error/related-entity-not-found':

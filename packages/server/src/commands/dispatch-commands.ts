@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Role } from '../storage/index.ts';
+import { MAX_COMMAND_NESTING, nestsDeeperThan } from './check-nesting.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
 import { entityQuery } from './entity-query.ts';
@@ -129,6 +130,12 @@ export async function runCommand(
   { log, requestId }: CommandLog,
 ): Promise<Envelope> {
   try {
+    if (nestsDeeperThan(raw, MAX_COMMAND_NESTING)) {
+      throw commandError(
+        'command.error/too-deep',
+        `The command nests arrays and objects deeper than ${MAX_COMMAND_NESTING} levels.`,
+      );
+    }
     if (!isObject(raw) || typeof raw.command !== 'string' || (raw.args != null && !isObject(raw.args))) {
       throw commandError('command.error/invalid-command', 'A command is {"command": "<name>", "args": {…}}.');
     }

@@ -10,6 +10,7 @@
  * relation is stored (a to-one side joining a lone collection) does so only while it has no links.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isDisplaySafe } from '../security/display-safe-text.ts';
 import type { Dialect, RelationStorage, Repositories, SchemaField, SchemaType } from '../storage/index.ts';
 import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
@@ -29,7 +30,12 @@ const invalidCommand = (message: string) => commandError('schema.error/invalid-c
 
 export function checkName(name: unknown, what: string): string {
   const parts = typeof name === 'string' ? name.split('/') : [];
-  if (parts.length !== 2 || !parts.every((part) => PART.test(part)) || RESERVED_NAMESPACES.has(parts[0]!)) {
+  if (
+    parts.length !== 2 ||
+    !parts.every((part) => PART.test(part)) ||
+    RESERVED_NAMESPACES.has(parts[0]!) ||
+    !isDisplaySafe(name as string)
+  ) {
     throw commandError(
       'schema.error/invalid-name',
       `${what} ${show(name)} is not "Space/Name" (or its space is reserved).`,
@@ -300,6 +306,7 @@ function checkEnumName(name: unknown): string {
   if (
     typeof name !== 'string' ||
     !ENUM_NAME.test(name) ||
+    !isDisplaySafe(name) ||
     !name.includes('/') ||
     name.startsWith('fibery/')
   ) {

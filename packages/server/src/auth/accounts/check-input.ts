@@ -1,21 +1,19 @@
 import { SLUG_PATTERN } from '../../config/parsers.ts';
+import { isDisplaySafe } from '../../security/display-safe-text.ts';
 import { ROLES, type Role } from '../../storage/index.ts';
 import { accountErrors } from './errors.ts';
 
 // RFC 5321 caps a path at 256 octets, so an address at 254. The pattern is deliberately loose: one @,
 // no spaces, a dot in the domain. Deliverability is not ours to judge.
 const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@.]+(?:\.[^\s@.]+)+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** Whether `value` (already trimmed) is at most `max` characters with no control characters. */
+/** Whether `value` (already trimmed) is at most `max` characters, none of them controls or invisible. */
 export function isPrintableText(value: string, max: number): boolean {
-  return value.length <= max && !CONTROL.test(value);
+  return value.length <= max && isDisplaySafe(value);
 }
 
 export function checkEmail(email: string): string {
   const value = email.trim();
-  if (value.length > 254 || !EMAIL_PATTERN.test(value)) {
+  if (value.length > 254 || !EMAIL_PATTERN.test(value) || !isDisplaySafe(value)) {
     throw accountErrors.INVALID_EMAIL(`"${email}" is not an email address like ada@example.com.`);
   }
   return value;

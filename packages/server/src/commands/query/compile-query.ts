@@ -19,12 +19,27 @@ import type {
   SelectNode,
   Step,
 } from './parse-query.ts';
-import type { FieldModel, RelationModel } from './type-model.ts';
+import { checkQueryLimit } from './query-limits.ts';
+import type { FieldKind, FieldModel, RelationModel } from './type-model.ts';
+
+/** Kinds stored as text: compared and ordered bytewise (`COLLATE "C"` on PostgreSQL). */
+const TEXT_KINDS = new Set<FieldKind>(['text', 'email', 'uuid', 'date', 'json']);
+/** The PostgreSQL type a kind's values take out of a JSON list (text kinds need no cast). */
+const PG_LIST_TYPES: Partial<Record<FieldKind, string>> = {
+  integer: 'BIGINT',
+  'number-text': 'BIGINT',
+  'date-time': 'BIGINT',
+  decimal: 'DOUBLE PRECISION',
+  boolean: 'BOOLEAN',
+};
 
 class Builder {
   readonly params: SqlValue[] = [];
   readonly dialect: Dialect;
   #aliases = 0;
+  /** Tables joined and sub-selects made so far, for QUERY_LIMITS. */
+  joins = 0;
+  subSelects = 0;
 
   constructor(dialect: Dialect) {
     this.dialect = dialect;
@@ -44,18 +59,24 @@ class Builder {
     return `CAST(${this.bind(value)} AS TEXT)`;
   }
 
-  /** `expr IN (the ids)`, the ids bound as one JSON array. */
-  inIds(expr: string, ids: string[]): string {
-    const list = this.bind(JSON.stringify(ids));
-    return this.dialect === 'postgres'
-      ? `${expr} IN (SELECT json_array_elements_text(CAST(${list} AS json)))`
-      : `${expr} IN (SELECT value FROM json_each(${list}))`;
+  /**
+   * `expr IN (the values)`, the values bound as one JSON array: the statement is the same whatever
+   * the list's length, so it is prepared (and cached) once, and never runs into a database's limit
+   * on parameters.
+   */
+  inList(expr: string, values: readonly (string | number | boolean)[], kind: FieldKind = 'text'): string {
+    const list = this.bind(JSON.stringify(values));
+    if (this.dialect === 'sqlite') return `${expr} IN (SELECT value FROM json_each(${list}))`;
+    const type = PG_LIST_TYPES[kind];
+    const element = `json_array_elements_text(CAST(${list} AS json))`;
+    return type
+      ? `${expr} IN (SELECT CAST(value AS ${type}) FROM ${element} value)`
+      : `${expr} IN (SELECT ${element})`;
   }
 
-  /** The expression as ordered (`<`, `>`, ORDER BY): bytewise for text on PostgreSQL too. */
+  /** The expression as ordered (`<`, `>`, ORDER BY, min, max): bytewise for text on PostgreSQL too. */
   collate(expr: string, field: FieldModel): string {
-    const textual = field.kind === 'text' || field.kind === 'email' || field.kind === 'uuid';
-    return textual && this.dialect === 'postgres' ? `(${expr} COLLATE "C")` : expr;
+    return TEXT_KINDS.has(field.kind) && this.dialect === 'postgres' ? `(${expr} COLLATE "C")` : expr;
   }
 
   /**
@@ -74,11 +95,24 @@ class Builder {
       : `instr(${haystack}, ${needle}) > 0`;
   }
 
+  /**
+   * An aggregate of `expr`, the value at the end of `path`. `count(*)` where the counted value cannot
+   * be null, so the database may count from an index; a sum as a double on SQLite (`total`), whose
+   * `sum` of integers fails on overflow where PostgreSQL's does not; text bytewise.
+   */
+  aggregate(fn: AggregateFn, expr: string, path: FieldPath): string {
+    if (fn === 'count') return isId(path) ? 'count(*)' : `count(${expr})`;
+    if (fn === 'sum') return this.dialect === 'sqlite' ? `total(${expr})` : `COALESCE(sum(${expr}), 0)`;
+    if (fn === 'avg') return `avg(${expr})`;
+    return `${fn}(${this.collate(expr, path.field)})`;
+  }
+
   /** Rows of a collection's items (alias `r`) and the expression holding their holder's id. */
   collectionSource(relation: RelationModel, target: Step['target'], r: string) {
     const source = target.source(r);
     const joins = source.joins.map((join) => ` LEFT JOIN ${join}`).join('');
     const { link } = relation;
+    this.joins += source.joins.length;
     if (link.kind === 'join') {
       const j = this.alias();
       return {
@@ -125,6 +159,8 @@ class Scope {
               : null;
         if (on === null) throw new Error('a to-one path goes through a column or its reverse');
         this.joins.push(`LEFT JOIN ${source.table} ON ${on}`, ...source.joins.map((j) => `LEFT JOIN ${j}`));
+        this.b.joins += 1 + source.joins.length;
+        checkQueryLimit('joins', this.b.joins);
       }
       alias = next;
     }
@@ -161,6 +197,7 @@ class Scope {
   ): string {
     const holder = this.row(path.steps.slice(0, k));
     const step = path.steps[k]!;
+    checkQueryLimit('subSelects', ++this.b.subSelects);
     const r = this.b.alias();
     const child = new Scope(this.b, r);
     const { from, parentKey } = this.b.collectionSource(step.relation, step.target, r);
@@ -209,17 +246,15 @@ class Scope {
       }
       case 'in': {
         if (condition.values.length === 0) return condition.negate ? '1 = 1' : '1 = 0';
-        const list = condition.values.map((value) => b.bind(value)).join(', ');
-        return condition.negate
-          ? `(${column} NOT IN (${list}) OR ${column} IS NULL)`
-          : `${column} IN (${list})`;
+        const test = b.inList(column, condition.values, field.kind);
+        return condition.negate ? `(NOT ${test} OR ${column} IS NULL)` : test;
       }
       case 'null': {
         const test = `(${column} IS NULL${this.orEmpty(condition, column, field)})`;
         return condition.expected ? test : `NOT ${test}`;
       }
       case 'text':
-        return this.text(condition.op, column, condition.value);
+        return this.text(condition.op, asText(column, field), condition.value);
     }
   }
 
@@ -239,11 +274,15 @@ class Scope {
       }
       case 'in':
         if (condition.values.length === 0) return '1 = 0';
-        return `${column} IN (${condition.values.map((value) => b.bind(value)).join(', ')})`;
+        return b.inList(column, condition.values, path.field.kind);
       case 'null':
         return `NOT (${column} IS NULL${this.orEmpty(condition, column, path.field)})`;
       case 'text':
-        return this.text(condition.op.replace(/^not-/, '') as typeof condition.op, column, condition.value);
+        return this.text(
+          condition.op.replace(/^not-/, '') as typeof condition.op,
+          asText(column, path.field),
+          condition.value,
+        );
     }
   }
 
@@ -274,19 +313,19 @@ class Scope {
   /** An aggregate over the rows of a collection (per row), or over the scope's rows. */
   aggregate(fn: AggregateFn, path: FieldPath): string {
     const k = path.steps.findIndex((step) => step.relation.collection);
-    if (k === -1) return aggregateSql(fn, this.expr(path), isId(path));
+    if (k === -1) return this.b.aggregate(fn, this.expr(path), path);
     return this.overItems(path, k, (child, rest) => ({
-      select: aggregateSql(fn, child.expr(rest), isId(rest)),
+      select: this.b.aggregate(fn, child.expr(rest), rest),
     }));
   }
 }
 
+/** A field as text operators read it: public ids are stored as numbers and read as Fibery's text. */
+const asText = (column: string, field: FieldModel) =>
+  field.kind === 'number-text' ? `CAST(${column} AS TEXT)` : column;
+
 /** The path ends at the id of the row it starts from, which is never null. */
 const isId = (path: FieldPath) => path.steps.length === 0 && path.field.meta['fibery/id?'] === true;
-
-/** `count(*)` where the counted value cannot be null: the database may count from an index. */
-const aggregateSql = (fn: AggregateFn, expr: string, neverNull: boolean) =>
-  fn === 'sum' ? `COALESCE(sum(${expr}), 0)` : fn === 'count' && neverNull ? 'count(*)' : `${fn}(${expr})`;
 
 const decodeAggregate = (fn: AggregateFn, field: FieldModel, value: unknown) =>
   value === null || value === undefined
@@ -318,6 +357,7 @@ function compileLevel(
   const type = query.type;
   const columns: string[] = [];
   const column = (sql: string) => {
+    checkQueryLimit('columns', columns.length + 1);
     columns.push(`${sql} AS c${columns.length}`);
     return `c${columns.length - 1}`;
   };
@@ -331,7 +371,7 @@ function compileLevel(
     from = source.from;
     parentKey = source.parentKey;
     where.push(
-      parent.ids.length === 1 ? `${parentKey} = ${b.bind(parent.ids[0]!)}` : b.inIds(parentKey, parent.ids),
+      parent.ids.length === 1 ? `${parentKey} = ${b.bind(parent.ids[0]!)}` : b.inList(parentKey, parent.ids),
     );
   } else {
     const source = type.source(t);

@@ -10,10 +10,10 @@
  */
 import { commandError, quote, show, typeNotFound } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
-import { PRIMITIVE_TYPES } from './primitive-types.ts';
+import { checkAggregate, checkOrderedOperator, checkTextOperator } from './check-operand-type.ts';
+import { checkStorableText, PRIMITIVE_TYPES } from './primitive-types.ts';
+import { checkQueryLimit } from './query-limits.ts';
 import { type FieldModel, fieldOf, type RelationModel, type TypeModel } from './type-model.ts';
-
-export const MAX_DEPTH = 64;
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 export type TextOp =
@@ -137,11 +137,26 @@ class QueryParser {
   readonly types: Record<string, TypeModel>;
   readonly params: Record<string, unknown>;
   readonly limits: QueryLimits;
+  /** Conditions and collection sub-queries seen so far, for QUERY_LIMITS. */
+  #conditions = 0;
+  #collections = 0;
+  /** Levels of q/select maps, relation objects and sub-queries around the current one. */
+  #depth = 0;
 
   constructor(types: Record<string, TypeModel>, params: Record<string, unknown>, limits: QueryLimits) {
     this.types = types;
     this.params = params;
     this.limits = limits;
+  }
+
+  /** `work` one level deeper into q/select. */
+  nested<T>(work: () => T): T {
+    checkQueryLimit('depth', ++this.#depth);
+    try {
+      return work();
+    } finally {
+      this.#depth--;
+    }
   }
 
   step(relation: RelationModel): Step {
@@ -165,7 +180,7 @@ class QueryParser {
     if (parts.length === 0 || !parts.every((part) => typeof part === 'string')) {
       throw invalid(`A field is "Space/Field", ["Space/Field"] or a path of them; got ${show(operand)}.`);
     }
-    if (parts.length > MAX_DEPTH) throw invalid(`A path has at most ${MAX_DEPTH} fields.`);
+    checkQueryLimit('pathLength', parts.length - 1);
     const steps: Step[] = [];
     let current = type;
     for (const [i, part] of (parts as string[]).entries()) {
@@ -237,14 +252,15 @@ class QueryParser {
   }
 
   condition(raw: unknown, type: TypeModel, depth: number): Condition {
-    if (depth > MAX_DEPTH)
-      throw commandError('entity.error/query-too-deep', `q/where nests deeper than ${MAX_DEPTH} levels.`);
+    checkQueryLimit('depth', depth);
+    checkQueryLimit('conditions', ++this.#conditions);
     if (!Array.isArray(raw) || typeof raw[0] !== 'string') {
       throw invalid(`A q/where condition is [operator, …operands]; got ${show(raw)}.`);
     }
     const [op, ...operands] = raw as [string, ...unknown[]];
     if (op === 'q/and' || op === 'q/or') {
       if (operands.length === 0) throw invalid(`${op} needs at least one condition.`);
+      checkQueryLimit('operands', operands.length);
       return {
         kind: op === 'q/and' ? 'and' : 'or',
         items: operands.map((item) => this.condition(item, type, depth + 1)),
@@ -262,6 +278,7 @@ class QueryParser {
         return this.nullTest(left[0], left[1], type, op === '=' ? expected : !expected);
       }
       const path = this.path(left, type, true);
+      if (op !== '=' && op !== '!=') checkOrderedOperator(op, path);
       const value = this.param(right);
       if (value === null) {
         if (op !== '=' && op !== '!=')
@@ -277,6 +294,7 @@ class QueryParser {
         throw commandError('entity.error/invalid-parameter', `${op} takes a list parameter.`, {
           parameter: right,
         });
+      checkQueryLimit('listValues', values.length);
       return {
         kind: 'in',
         negate: op === 'q/not-in',
@@ -287,14 +305,16 @@ class QueryParser {
     const textOp = TEXT_OPS[op];
     if (textOp) {
       const path = this.path(left, type, true);
+      checkTextOperator(op, path);
       const value = this.param(right);
-      if (typeof value !== 'string') {
+      try {
+        if (typeof value !== 'string') throw new TypeError('must be text');
+        checkStorableText(value);
+      } catch (error) {
         throw commandError(
           'entity.error/invalid-parameter',
-          `${op} on "${path.name}" takes a text parameter.`,
-          {
-            parameter: right,
-          },
+          `Parameter ${quote(right)} of ${op} on "${path.name}" ${(error as Error).message}.`,
+          { parameter: right },
         );
       }
       return { kind: 'text', op: textOp, path, value };
@@ -311,6 +331,7 @@ class QueryParser {
     const path = this.path(expr[1], type, true);
     if (path.steps.filter((step) => step.relation.collection).length > 1)
       throw invalid(`${expr[0]} goes through one collection at most.`);
+    checkAggregate(fn, expr[0], path);
     return { key, fn, path };
   }
 
@@ -344,12 +365,13 @@ class QueryParser {
         key,
         // The relation field itself reads the related id: null when nothing is related.
         present: { steps: prefix, field, name: key },
-        children: this.nodes(query['q/select'], step.target, [...prefix, step]),
+        children: this.nested(() => this.nodes(query['q/select'], step.target, [...prefix, step])),
       };
     }
     if (prefix.length > 0)
       throw invalid(`The collection "${key}" is selected from its own database's rows, not through a path.`);
-    return { kind: 'collection', key, relation, query: this.query(query, step.target) };
+    checkQueryLimit('collections', ++this.#collections);
+    return { kind: 'collection', key, relation, query: this.nested(() => this.query(query, step.target)) };
   }
 
   /** The select nodes of a vector or map select over `type`, reached through `prefix`. */
@@ -393,7 +415,12 @@ class QueryParser {
             return this.related(key, field, expr, prefix);
           }
           // A nested map over the same row: {"id": ["Rel", "fibery/id"], "name": ["Rel", "X/Name"]}.
-          return { kind: 'object', key, present: null, children: this.nodes(expr, type, prefix) };
+          return {
+            kind: 'object',
+            key,
+            present: null,
+            children: this.nested(() => this.nodes(expr, type, prefix)),
+          };
         }
         return { kind: 'value', key, path: withPrefix(this.selectable(expr, type)) };
       });
@@ -433,6 +460,7 @@ class QueryParser {
 
   orderBy(raw: unknown, type: TypeModel): ParsedQuery['orderBy'] {
     if (!Array.isArray(raw)) throw invalid('q/order-by is a list of [["Space/Field"], "q/asc" | "q/desc"].');
+    checkQueryLimit('orderTerms', raw.length);
     return raw.map((item) => {
       if (
         !Array.isArray(item) ||

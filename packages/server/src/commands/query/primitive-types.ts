@@ -13,11 +13,34 @@ export interface PrimitiveType {
   encode(value: unknown): string | number | boolean;
 }
 
+/**
+ * Throws unless `value` is text both databases store as given: PostgreSQL refuses NUL characters, and
+ * both would store an unpaired surrogate (half of a UTF-16 pair) as U+FFFD, a silent change.
+ */
+export function checkStorableText(value: string): string {
+  if (value.includes('\u0000')) throw new TypeError('must not contain NUL characters (\\u0000)');
+  if (!value.isWellFormed()) throw new TypeError('must be valid Unicode (it has an unpaired surrogate)');
+  return value;
+}
+
 const text = (max: number) => (value: unknown) => {
   if (typeof value !== 'string') throw new TypeError('must be a string');
   if (value.length > max) throw new TypeError(`must be at most ${max} characters`);
-  return value;
+  return checkStorableText(value);
 };
+
+/**
+ * The largest magnitude of a decimal: a sum or average of up to 10^8 of them stays finite in a
+ * double, where PostgreSQL would fail with an overflow and SQLite answer Infinity.
+ */
+const MAX_DECIMAL = 1e300;
+
+function decimal(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError('must be a number');
+  if (Math.abs(value) > MAX_DECIMAL)
+    throw new TypeError(`must be between -${MAX_DECIMAL} and ${MAX_DECIMAL}`);
+  return value;
+}
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -77,11 +100,7 @@ export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
     columnType: 'DOUBLE PRECISION',
     decode: (v) => (v === null ? null : Number(v)),
     // Fibery's own example sends decimals as strings ("2.01").
-    encode: (v) => {
-      const n = typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw new TypeError('must be a number');
-      return n;
-    },
+    encode: (v) => decimal(typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
   },
   'fibery/bool': {
     kind: 'boolean',
@@ -190,9 +209,6 @@ export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
     kind: 'decimal',
     columnType: 'DOUBLE PRECISION',
     decode: (v) => (v === null ? null : Number(v)),
-    encode: (v) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError('must be a number');
-      return v;
-    },
+    encode: decimal,
   },
 };

@@ -1,0 +1,19 @@
+/** How deep one command object may nest arrays and objects (a query's own limit is lower: 64). */
+export const MAX_COMMAND_NESTING = 256;
+
+/**
+ * Whether `value` nests arrays and objects more than `max` levels deep. Iterative, so any depth is
+ * safe to ask about; what passes is then safe for the recursive code after it (JSON.stringify, the
+ * query parser), which a body of a million brackets would otherwise overflow into a RangeError.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: { value: object; depth: number }[] = [];
+  if (typeof value === 'object' && value !== null) stack.push({ value, depth: 1 });
+  while (stack.length > 0) {
+    const { value: container, depth } = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(container) ? container : Object.values(container))
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
