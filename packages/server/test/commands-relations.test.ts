@@ -243,19 +243,29 @@ for (const backend of backends) {
         for (const table of tables) assert.match(table.sql, /WITHOUT ROWID$/, table.name);
       });
 
-    /** The plans of the statements a query issues, on PostgreSQL, with sequential scans priced out. */
-    const plansOf = async (q: Record<string, unknown>, params?: Record<string, unknown>) => {
+    /** The statements `work` sends through the commands' storage, with what it resolves. */
+    async function recordStatements<T>(work: () => Promise<T>) {
       const statements: { sql: string; params: readonly SqlValue[] }[] = [];
-      const original = t.storage.queryRows;
-      t.storage.queryRows = (sql, values) => {
-        statements.push({ sql, params: values });
-        return original.call(t.storage, sql, values);
+      const scoped = t.storage.scoped;
+      t.storage.scoped = (scope) => {
+        const storage = scoped.call(t.storage, scope);
+        const queryRows = storage.queryRows;
+        storage.queryRows = (sql, params) => {
+          statements.push({ sql, params });
+          return queryRows.call(storage, sql, params);
+        };
+        return storage;
       };
       try {
-        await query(q, params);
+        return { result: await work(), statements };
       } finally {
-        t.storage.queryRows = original;
+        t.storage.scoped = scoped;
       }
+    }
+
+    /** The plans of the statements a query issues, on PostgreSQL, with sequential scans priced out. */
+    const plansOf = async (q: Record<string, unknown>, params?: Record<string, unknown>) => {
+      const { statements } = await recordStatements(() => query(q, params));
       const plans = [];
       for (const { sql, params: values } of statements) {
         const rows = await t.storage.transaction(async (tx) => {
@@ -478,14 +488,8 @@ for (const backend of backends) {
     });
 
     test('collection sub-queries with their own where, order and limit, counts and aggregates per row', async () => {
-      const statements: string[] = [];
-      const original = t.storage.queryRows;
-      t.storage.queryRows = (sql, params) => {
-        statements.push(sql);
-        return original.call(t.storage, sql, params);
-      };
-      try {
-        const teams = await query({
+      const { result: teams, statements } = await recordStatements(() =>
+        query({
           'q/from': 'Cricket/Team',
           'q/select': [
             'Cricket/Name',
@@ -508,29 +512,27 @@ for (const backend of backends) {
             },
           ],
           'q/order-by': [[['Cricket/Name'], 'q/asc']],
-        });
-        // One statement for the teams, one per sub-query level: not one per team.
-        assert.equal(statements.length, 3, statements.join('\n'));
-        assert.deepEqual(teams, [
-          {
-            'Cricket/Name': 'Australia',
-            'Cricket/Players': [{ 'Cricket/Name': 'Ellyse Perry', 'Cricket/Skills': [] }],
-            players: 1,
-            runs: 3000,
-            best: 3000,
-          },
-          { 'Cricket/Name': 'India', 'Cricket/Players': [], players: 0, runs: 0, best: null },
-          {
-            'Cricket/Name': 'West Indies',
-            'Cricket/Players': [{ 'Cricket/Name': 'Brian Lara', 'Cricket/Skills': [] }],
-            players: 2,
-            runs: 11953 + 1439,
-            best: 11953,
-          },
-        ]);
-      } finally {
-        t.storage.queryRows = original;
-      }
+        }),
+      );
+      // One statement for the teams, one per sub-query level: not one per team.
+      assert.equal(statements.length, 3, statements.map(({ sql }) => sql).join('\n'));
+      assert.deepEqual(teams, [
+        {
+          'Cricket/Name': 'Australia',
+          'Cricket/Players': [{ 'Cricket/Name': 'Ellyse Perry', 'Cricket/Skills': [] }],
+          players: 1,
+          runs: 3000,
+          best: 3000,
+        },
+        { 'Cricket/Name': 'India', 'Cricket/Players': [], players: 0, runs: 0, best: null },
+        {
+          'Cricket/Name': 'West Indies',
+          'Cricket/Players': [{ 'Cricket/Name': 'Brian Lara', 'Cricket/Skills': [] }],
+          players: 2,
+          runs: 11953 + 1439,
+          best: 11953,
+        },
+      ]);
       // A sub-query's own q/where.
       assert.deepEqual(
         await query(

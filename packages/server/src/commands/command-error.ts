@@ -21,6 +21,10 @@ export const COMMAND_ERRORS = {
   'command.error/invalid-command':
     'The command object is malformed: `command` must be a string, `args` an object.',
   'command.error/internal': 'An unexpected failure; the server log has the detail under the request id.',
+  'command.error/time-limit':
+    "The request's commands ran longer than WEFT_COMMAND_TIME_LIMIT_MS and were stopped (a batch rolled back); commands after it were not run.",
+  'command.error/database-busy':
+    'The database was too busy to run this command, which changed nothing; nor were the commands after it run. Retry later.',
   'command.error/forbidden': 'The caller’s role lacks the privilege the command needs; the message names it.',
   'entity.error/invalid-query': 'The query is malformed; the message says which clause and why.',
   'command.error/too-deep':

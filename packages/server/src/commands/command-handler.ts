@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../auth/index.ts';
-import type { Dialect, Repositories } from '../storage/index.ts';
+import type { Dialect, Repositories, TransactionOptions } from '../storage/index.ts';
 import type { QueryLimits } from './query/parse-query.ts';
 
 /** What a command may need: `read` for every role, `write` for members and admins, `schema` for admins. */
@@ -12,7 +12,7 @@ export type Privilege = 'read' | 'write' | 'schema';
  */
 export interface CommandStore extends Repositories {
   readonly dialect: Dialect;
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 export interface CommandContext {

@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiGuard } from '../http/api-guard.ts';
+import { DatabaseBusyError, type Storage } from '../storage/index.ts';
+import { CommandError } from './command-error.ts';
 import type { CommandContext } from './command-handler.ts';
-import { runCommand } from './dispatch-commands.ts';
+import { countCommands, type Envelope, runCommand } from './dispatch-commands.ts';
 import { commandHttpErrors } from './errors.ts';
+import { ClientGoneError, createRequestScope } from './request-scope.ts';
 import { describeSchema } from './schema-query.ts';
+
+const notRun = (error: CommandError): Envelope => ({
+  success: false,
+  result: { name: error.errorName, message: error.message, data: error.data },
+});
 
 /**
  * `POST /api/commands`: one command object, or an array of them run one after another; the reply has
@@ -20,9 +28,15 @@ export function commandRoutes({
   /** Workspace, authentication and rate limits, run on request. */
   guard: ApiGuard;
   clock: CommandContext['clock'];
-  storage: CommandContext['db'];
-  limits: CommandContext['limits'];
+  storage: Storage;
+  limits: CommandContext['limits'] & { timeLimitMs: number };
 }) {
+  /** The storage of one request: its statements take turns with other workspaces' and stop in time. */
+  const scoped = (request: FastifyRequest) =>
+    storage.scoped(
+      createRequestScope(request.principal.workspace.id, request.raw.socket, limits.timeLimitMs),
+    );
+
   return async (app: FastifyInstance) => {
     // GET /api/schema: the schema, unwrapped, with an ETag so that clients polling it get 304 (RFC 9110 §13.1.2).
     app.get(
@@ -36,7 +50,7 @@ export function commandRoutes({
         },
       },
       async (request, reply) => {
-        const body = JSON.stringify(await describeSchema(storage, request.principal.workspace.id));
+        const body = JSON.stringify(await describeSchema(scoped(request), request.principal.workspace.id));
         const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
         reply.header('etag', etag).header('cache-control', 'private, no-cache');
         const given = request.headers['if-none-match'];
@@ -63,16 +77,32 @@ export function commandRoutes({
         if (body === null || typeof body !== 'object') {
           throw commandHttpErrors.INVALID_COMMANDS('Send a command object or an array of them.');
         }
-        if (commands.length > limits.maxCommands) {
+        // Counted through nested batches, before any runs.
+        const count = countCommands(commands);
+        if (count > limits.maxCommands) {
           throw commandHttpErrors.TOO_MANY_COMMANDS(
-            `${commands.length} commands in one request; at most ${limits.maxCommands} (WEFT_MAX_COMMANDS_PER_REQUEST).`,
+            `${count} commands in one request, counting those in batches; at most ${limits.maxCommands} (WEFT_MAX_COMMANDS_PER_REQUEST).`,
           );
         }
         const log = { log: request.log, requestId: request.id };
-        const context: CommandContext = { principal: request.principal, db: storage, limits, clock, log };
-        const envelopes = [];
+        const db = scoped(request);
+        const context: CommandContext = { principal: request.principal, db, limits, clock, log };
+        const envelopes: Envelope[] = [];
         for (const command of commands) {
-          envelopes.push(await runCommand(command, context, log));
+          try {
+            envelopes.push(await runCommand(command, context, log));
+          } catch (error) {
+            if (error instanceof ClientGoneError) {
+              request.log.info('the client went away: its remaining commands were not run');
+              throw commandHttpErrors.CLIENT_CLOSED_REQUEST('The client closed the connection.');
+            }
+            // Busy before anything ran: the request as a whole is refused (503, Retry-After). Once a
+            // command has run, its envelope must reach the client, so the rest are reported not run.
+            if (!(error instanceof DatabaseBusyError) || envelopes.length === 0) throw error;
+            const busy = new CommandError('command.error/database-busy', error.message, { retry_after_s: 1 });
+            while (envelopes.length < commands.length) envelopes.push(notRun(busy));
+            break;
+          }
         }
         return Array.isArray(body) ? envelopes : envelopes[0];
       },

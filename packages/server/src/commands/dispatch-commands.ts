@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Role } from '../storage/index.ts';
+import { DatabaseBusyError, type Role } from '../storage/index.ts';
 import { MAX_COMMAND_NESTING, nestsDeeperThan } from './check-nesting.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
@@ -16,8 +16,37 @@ import {
 } from './entity-writes.ts';
 import { isObject } from './is-object.ts';
 import { installMixins } from './mixins.ts';
+import { ClientGoneError } from './request-scope.ts';
 import { schemaBatch } from './schema-batch.ts';
 import { schemaQuery } from './schema-query.ts';
+
+/** The commands a batch carries, when it is a batch with a list of them. */
+function innerCommands(command: unknown): unknown[] | null {
+  if (!isObject(command) || !isObject(command.args) || !Array.isArray(command.args.commands)) return null;
+  return command.command === 'fibery.command/batch' || command.command === 'fibery.schema/batch'
+    ? command.args.commands
+    : null;
+}
+
+/** How many commands `commands` hold, counting those inside batches at every level. */
+export function countCommands(commands: readonly unknown[]): number {
+  let count = 0;
+  const pending: unknown[] = [...commands];
+  while (pending.length > 0) {
+    const command = pending.pop();
+    count++;
+    const inner = innerCommands(command);
+    if (inner) for (const item of inner) pending.push(item);
+  }
+  return count;
+}
+
+/** Whether a command only reads: a query, or a batch of nothing but queries. */
+function isReadOnly(command: unknown): boolean {
+  if (!isObject(command) || typeof command.command !== 'string') return false;
+  if (command.command === 'fibery.command/batch') return innerCommands(command)?.every(isReadOnly) ?? false;
+  return command.command === 'fibery.entity/query' || command.command === 'fibery.schema/query';
+}
 
 /** Marks a failed inner command, so the batch's transaction rolls back and reports it. */
 class BatchFailure extends Error {
@@ -49,24 +78,29 @@ const commandBatch: CommandHandler = {
         `At most ${context.limits.maxCommands} commands in a batch.`,
       );
     }
+    // A batch of queries reads one snapshot without holding the write lock (SQLite) meanwhile.
+    const readOnly = commands.every(isReadOnly);
     try {
-      return await context.db.transaction(async (tx) => {
-        const joined: CommandContext = {
-          ...context,
-          db: { ...tx, dialect: context.db.dialect, transaction: (work) => work(tx) },
-        };
-        const results: Envelope[] = [];
-        for (const [index, command] of commands.entries()) {
-          const envelope = await runCommand(command, joined, context.log);
-          if (!envelope.success)
-            throw new BatchFailure({
-              ...envelope,
-              result: { ...envelope.result, data: { ...envelope.result.data, 'command-index': index } },
-            });
-          results.push(envelope);
-        }
-        return results;
-      });
+      return await context.db.transaction(
+        async (tx) => {
+          const joined: CommandContext = {
+            ...context,
+            db: { ...tx, dialect: context.db.dialect, transaction: (work) => work(tx) },
+          };
+          const results: Envelope[] = [];
+          for (const [index, command] of commands.entries()) {
+            const envelope = await runCommand(command, joined, context.log);
+            if (!envelope.success)
+              throw new BatchFailure({
+                ...envelope,
+                result: { ...envelope.result, data: { ...envelope.result.data, 'command-index': index } },
+              });
+            results.push(envelope);
+          }
+          return results;
+        },
+        { readOnly },
+      );
     } catch (error) {
       if (error instanceof BatchFailure && !error.envelope.success) {
         const { name, message, data } = error.envelope.result;
@@ -121,8 +155,9 @@ const failure = (error: CommandError): Envelope => ({
 });
 
 /**
- * Runs one command object and resolves with its envelope; never rejects. A failure the caller can act
- * on is a CommandError with its name; anything else is logged and reported without detail.
+ * Runs one command object and resolves with its envelope. A failure the caller can act on is a
+ * CommandError with its name; anything else is logged and reported without detail. It rejects only
+ * when the request cannot go on: the database is busy, or the client has gone.
  */
 export async function runCommand(
   raw: unknown,
@@ -156,6 +191,8 @@ export async function runCommand(
     return { success: true, result: await handler.run(args, context) };
   } catch (error) {
     if (error instanceof CommandError) return failure(error);
+    // Not the command's failure but the request's: the route answers for them.
+    if (error instanceof DatabaseBusyError || error instanceof ClientGoneError) throw error;
     log.error({ err: error }, 'command failed unexpectedly');
     return failure(
       new CommandError(

@@ -8,6 +8,10 @@ export const commandHttpErrors = defineErrors('commands', {
   },
   TOO_MANY_COMMANDS: {
     status: 400,
-    doc: 'The request carries more commands than WEFT_MAX_COMMANDS_PER_REQUEST.',
+    doc: 'The request carries more commands than WEFT_MAX_COMMANDS_PER_REQUEST, counting those inside batches.',
+  },
+  CLIENT_CLOSED_REQUEST: {
+    status: 499,
+    doc: 'The client closed the connection before its commands were done; the rest were not run (only logged).',
   },
 });

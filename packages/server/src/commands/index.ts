@@ -9,10 +9,12 @@ export function commandLimits(config: {
   queryDefaultLimit: number;
   queryMaxLimit: number;
   maxCommandsPerRequest: number;
+  commandTimeLimitMs: number;
 }) {
   return {
     defaultLimit: config.queryDefaultLimit,
     maxLimit: config.queryMaxLimit,
     maxCommands: config.maxCommandsPerRequest,
+    timeLimitMs: config.commandTimeLimitMs,
   };
 }

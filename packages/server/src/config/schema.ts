@@ -36,6 +36,8 @@ function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** SQLite's `synchronous` setting (see storage/sqlite). */
+export const SQLITE_SYNCHRONOUS = ['full', 'normal'] as const;
 /** What the rate limiter does while Redis fails (see ratelimit/limiter.ts). */
 export const RATE_LIMIT_FAILURE_MODES = ['closed', 'open-local'] as const;
 
@@ -207,6 +209,49 @@ export const configSchema = {
     doc: 'Most commands one `/api/commands` request may carry (an array, or a `fibery.command/batch`).',
     parse: parseInteger(1, 100_000),
     default: 1000,
+  }),
+  commandTimeLimitMs: option({
+    env: 'WEFT_COMMAND_TIME_LIMIT_MS',
+    flag: 'command-time-limit-ms',
+    doc: 'Longest the commands of one `/api/commands` request may run; then they stop (a batch rolls back) with `command.error/time-limit`.',
+    parse: parseInteger(100, 3_600_000),
+    default: 10_000,
+  }),
+  databaseWaitLimitMs: option({
+    env: 'WEFT_DATABASE_WAIT_LIMIT_MS',
+    flag: 'database-wait-limit-ms',
+    doc: 'Longest a request waits for the database (a connection, the write lock, its turn); then it gets 503 with Retry-After.',
+    parse: parseInteger(10, 600_000),
+    default: 5000,
+  }),
+  databasePoolSize: option({
+    env: 'WEFT_DATABASE_POOL_SIZE',
+    flag: 'database-pool-size',
+    doc: 'PostgreSQL connections in the pool of this instance.',
+    parse: parseInteger(1, 1000),
+    default: 10,
+  }),
+  databaseWorkspaceConnections: option({
+    env: 'WEFT_DATABASE_WORKSPACE_CONNECTIONS',
+    flag: 'database-workspace-connections',
+    doc: "Most PostgreSQL connections one workspace's requests hold at once, so one workspace cannot take the pool.",
+    parse: parseInteger(1, 1000),
+    default: (earlier) => Math.max(1, Math.floor((earlier.databasePoolSize as number) / 2)),
+    defaultDoc: 'half of WEFT_DATABASE_POOL_SIZE',
+  }),
+  databaseStatementTimeoutMs: option({
+    env: 'WEFT_DATABASE_STATEMENT_TIMEOUT_MS',
+    flag: 'database-statement-timeout-ms',
+    doc: "PostgreSQL's `statement_timeout` for every statement of this instance (migrations excepted); 0 turns it off.",
+    parse: parseInteger(0, 86_400_000),
+    default: 30_000,
+  }),
+  sqliteSynchronous: option<(typeof SQLITE_SYNCHRONOUS)[number]>({
+    env: 'WEFT_SQLITE_SYNCHRONOUS',
+    flag: 'sqlite-synchronous',
+    doc: '`full`: every acknowledged write survives a power loss or OS crash; `normal`: faster commits, but such a crash may lose the last ones (never corrupts).',
+    parse: parseOneOf(SQLITE_SYNCHRONOUS),
+    default: 'full',
   }),
   shutdownTimeoutMs: option({
     env: 'WEFT_SHUTDOWN_TIMEOUT_MS',

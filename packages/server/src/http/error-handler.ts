@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { DatabaseBusyError } from '../storage/index.ts';
 import { httpErrors, WeftError } from './errors.ts';
 
 /** Fastify's own error codes, as the client should see them. */
@@ -15,6 +16,8 @@ const FASTIFY_CODES: Record<string, WeftError> = {
 
 function toWeftError(error: FastifyError): WeftError | null {
   if (error instanceof WeftError) return error;
+  if (error instanceof DatabaseBusyError)
+    return httpErrors.DATABASE_BUSY(`${error.message} Retry in a moment.`, { retry_after_s: 1 });
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return known;
   if (error.validation) return httpErrors.VALIDATION_FAILED(error.message);
@@ -59,6 +62,8 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (known) {
       // A 503 is a known state (a store down), logged once where it is detected, not per request.
       if (known.status >= 500 && known.status !== 503) request.log.error({ err: error }, 'request failed');
+      if (error instanceof DatabaseBusyError)
+        request.log.warn({ reason: error.message }, 'database busy: 503');
       return sendError(reply, request, known);
     }
     request.log.error({ err: error }, 'unexpected error');

@@ -61,4 +61,8 @@ export const httpErrors = defineErrors('http', {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, doc: 'The Content-Type is not one this route accepts.' },
   INTERNAL_ERROR: { status: 500, doc: 'An unexpected failure; the log has the detail under the request id.' },
   NOT_READY: { status: 503, doc: 'The storage cannot be reached; returned by /readyz.' },
+  DATABASE_BUSY: {
+    status: 503,
+    doc: 'The database is too busy to take the request now (a connection, the write lock or a turn did not come within WEFT_DATABASE_WAIT_LIMIT_MS); nothing was changed. Retry-After says when to retry.',
+  },
 });

@@ -2,7 +2,7 @@
  * The storage contract: everything the features persist, as plain records. Implemented once over
  * `SqlDriver` (SQLite and PostgreSQL); the contract tests run against both.
  */
-import type { Dialect, SqlValue } from './sql-driver.ts';
+import type { Dialect, SqlScope, SqlValue, TransactionOptions } from './sql-driver.ts';
 
 export const ROLES = ['admin', 'member', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -211,7 +211,12 @@ export type Repositories = AccountRepository &
 export interface Storage extends Repositories {
   readonly dialect: Dialect;
   /** Runs `work` in one transaction over the same repositories: all of it or nothing. */
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * The same storage, its statements done for `scope`: they take turns with other workspaces' and
+   * stop when the scope says so (see SqlScope).
+   */
+  scoped(scope: SqlScope): Storage;
   /** Applies pending migrations; resolves with the ids applied by this call. */
   migrate(): Promise<string[]>;
   /**

@@ -17,7 +17,15 @@ export { normalizeEmail, ROLES } from './contract.ts';
 export { migrations } from './migrations/index.ts';
 export { describeDatabaseUrl, openStorage, StorageUnavailableError, sqlitePath } from './open-storage.ts';
 export { createPostgresDriver } from './postgres/postgres-driver.ts';
-export type { Dialect, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
+export type {
+  Dialect,
+  SqlDriver,
+  SqlExecutor,
+  SqlScope,
+  SqlValue,
+  TransactionOptions,
+} from './sql-driver.ts';
+export { DatabaseBusyError } from './sql-driver.ts';
 export { createSqlStorage } from './sql-storage.ts';
 export { createSqliteDriver } from './sqlite/sqlite-driver.ts';
 export { createVersionedCache, type VersionedCache } from './versioned-cache.ts';

@@ -16,6 +16,9 @@ export async function runMigrations(
 ): Promise<string[]> {
   return driver.transaction(async (tx) => {
     if (tx.dialect === 'postgres') {
+      // Waiting for another instance's migrations, or migrating a large table, may take longer than
+      // the statement timeout that protects requests.
+      await tx.exec('SET LOCAL statement_timeout = 0');
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('weft-migrations:' || current_schema()))`);
     }
     await tx.exec(

@@ -4,6 +4,7 @@ import type { Storage } from './contract.ts';
 import { createPostgresDriver } from './postgres/postgres-driver.ts';
 import type { SqlDriver } from './sql-driver.ts';
 import { createSqlStorage } from './sql-storage.ts';
+import type { SqliteSynchronous } from './sqlite/sqlite-connection.ts';
 import { createSqliteDriver } from './sqlite/sqlite-driver.ts';
 
 /** Storage could not be opened: the message says which option to look at and how to fix it. */
@@ -17,6 +18,12 @@ export class StorageUnavailableError extends Error {
 export interface StorageOptions {
   dataDir: string;
   databaseUrl: string | undefined;
+  /** How long work waits for the database before DatabaseBusyError. */
+  databaseWaitLimitMs?: number;
+  databasePoolSize?: number;
+  databaseWorkspaceConnections?: number;
+  databaseStatementTimeoutMs?: number;
+  sqliteSynchronous?: SqliteSynchronous;
 }
 
 /** The SQLite file inside the data dir. */
@@ -32,12 +39,15 @@ export function describeDatabaseUrl(url: string): string {
   return parsed.toString();
 }
 
-function openSqlite(dataDir: string): SqlDriver {
+function openSqlite({ dataDir, databaseWaitLimitMs, sqliteSynchronous }: StorageOptions): SqlDriver {
   const folder = resolve(dataDir);
   try {
     mkdirSync(folder, { recursive: true });
     accessSync(folder, constants.W_OK);
-    return createSqliteDriver(sqlitePath(dataDir));
+    return createSqliteDriver(sqlitePath(dataDir), {
+      waitLimitMs: databaseWaitLimitMs,
+      synchronous: sqliteSynchronous,
+    });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new StorageUnavailableError(
@@ -56,8 +66,13 @@ export async function openStorage(
   clock: { now(): number } = Date,
 ): Promise<{ storage: Storage; applied: string[] }> {
   const driver = options.databaseUrl
-    ? createPostgresDriver(options.databaseUrl)
-    : openSqlite(options.dataDir);
+    ? createPostgresDriver(options.databaseUrl, {
+        poolSize: options.databasePoolSize,
+        waitLimitMs: options.databaseWaitLimitMs,
+        keyConnections: options.databaseWorkspaceConnections,
+        statementTimeoutMs: options.databaseStatementTimeoutMs,
+      })
+    : openSqlite(options);
   const storage = createSqlStorage(driver, clock);
   try {
     await storage.ping();

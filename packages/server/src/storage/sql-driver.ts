@@ -17,13 +17,39 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * Whose work a statement is, so that no one holds the database alone: on SQLite the statements of
+ * different keys (workspaces) take turns, on PostgreSQL one key holds at most its share of the
+ * connections. Work without a scope (authentication, the CLI) has a key of its own.
+ */
+export interface SqlScope {
+  readonly key: string;
+  /** Throws when the work must stop (its time is up, its client has gone); asked before each statement. */
+  check(): void;
+  /**
+   * Calls `stop` as soon as the work must stop while a statement runs (PostgreSQL then cancels it);
+   * resolves nothing, returns a function that stops watching.
+   */
+  watch(stop: () => void): () => void;
+}
+
+export interface TransactionOptions {
+  /**
+   * Only reads: on SQLite it reads one snapshot on a connection of its own, holding no lock, so other
+   * work goes on meanwhile; on PostgreSQL it is READ ONLY.
+   */
+  readOnly?: boolean;
+}
+
 export interface SqlDriver extends SqlExecutor {
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
-   * On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so a read-then-write inside it
-   * cannot race another process; other statements of this process wait until it ends.
+   * On SQLite a writing transaction takes the write lock up front (BEGIN IMMEDIATE), so a
+   * read-then-write inside it cannot race another process; other writes wait until it ends.
    */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** The same database, its statements done for `scope`. */
+  scoped(scope: SqlScope): SqlDriver;
   /**
    * A value that changes whenever anything is written to the database, by this process or any other,
    * cheap enough to read on every request; null where the database offers no such signal
@@ -33,4 +59,15 @@ export interface SqlDriver extends SqlExecutor {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The database is too busy to take more work now: a statement waited longer than the wait limit for
+ * its turn, a connection or the write lock. The HTTP layer answers 503 with Retry-After.
+ */
+export class DatabaseBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseBusyError';
+  }
 }

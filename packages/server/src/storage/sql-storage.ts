@@ -22,7 +22,8 @@ export function createSqlStorage(driver: SqlDriver, clock: { now(): number } = D
   return {
     ...createRepositories(driver),
     dialect: driver.dialect,
-    transaction: (work) => driver.transaction((tx) => work(createRepositories(tx))),
+    transaction: (work, options) => driver.transaction((tx) => work(createRepositories(tx)), options),
+    scoped: (scope) => createSqlStorage(driver.scoped(scope), clock),
     migrate: () => runMigrations(driver, migrations, clock.now()),
     dataVersion: () => driver.dataVersion(),
     ping: () => driver.ping(),

@@ -1,191 +1,197 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import type { SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
+import { createFairQueue } from '../fair-queue.ts';
+import { createSlots } from '../slots.ts';
+import type { SqlDriver, SqlExecutor, SqlScope, SqlValue, TransactionOptions } from '../sql-driver.ts';
+import { createCommitCounter } from './commit-counter.ts';
+import { openSqliteConnection, type SqliteConnection, type SqliteSynchronous } from './sqlite-connection.ts';
 
 /**
- * SQLite through better-sqlite3: WAL (readers never block the writer, and the CLI can write while the
- * server runs), foreign keys on, a busy timeout for the other process's write lock.
+ * SQLite through better-sqlite3, in WAL mode, so readers never block the writer and the CLI can write
+ * while the server runs. Three kinds of connection:
  *
- * better-sqlite3 is synchronous, but a transaction's work is async (it awaits the caller's code), so
- * statements of other requests could otherwise slip into it. A promise queue serialises them: while a
- * transaction runs, statements outside it wait.
+ * - the writer, for every statement that writes and for transactions that write (BEGIN IMMEDIATE):
+ *   one at a time, the others waiting for the write lock (`writeLock`);
+ * - a shared reader, for reads outside a transaction, so they never wait for a transaction;
+ * - snapshot readers, opened on demand up to `snapshotReaders`, one per read-only transaction: it
+ *   reads one snapshot without holding any lock, while everything else goes on.
  *
- * `dataVersion` pairs a count of commits by other connections (the CLI, another process) with a count
- * of this connection's own writes.
+ * better-sqlite3 is synchronous, so the statements of all of them run one at a time on the event
+ * loop, in the order the fair queue gives: the keys of scopes (workspaces) take turns, and the queue
+ * yields to the event loop every few milliseconds. A statement refused there, or a wait for the write
+ * lock or a snapshot reader longer than `waitLimitMs`, rejects with DatabaseBusyError. An in-memory
+ * database (tests) has one connection for everything.
+ *
+ * `dataVersion` pairs a count of commits seen in the WAL index (this process's and others') with a
+ * count of this driver's own writes (an in-memory database has no WAL index).
  */
-const MAX_STATEMENTS = 2000;
-
-/** The first copy of the WAL-index header: https://www.sqlite.org/walformat.html#the_wal_index_header */
-const WAL_INDEX_HEADER_BYTES = 48;
-
-/**
- * The `-shm` files this process reads, one descriptor per file (by device and inode) however many
- * drivers share it. Closing any descriptor of a file drops every POSIX lock the process holds on it,
- * SQLite's own included, so a descriptor is closed only after the last driver of its file has closed
- * its connection.
- */
-const shmFiles = new Map<string, { fd: number; users: number }>();
-
-function openShm(path: string): { fd: number; release(): void } | null {
-  let key: string;
-  try {
-    const { dev, ino } = statSync(path);
-    key = `${dev}:${ino}`;
-  } catch {
-    return null;
-  }
-  let file = shmFiles.get(key);
-  if (!file) {
-    file = { fd: openSync(path, 'r'), users: 0 };
-    shmFiles.set(key, file);
-  }
-  file.users++;
-  const shared = file;
-  return {
-    fd: file.fd,
-    release() {
-      if (--shared.users > 0) return;
-      shmFiles.delete(key);
-      closeSync(shared.fd);
-    },
-  };
+export interface SqliteDriverOptions {
+  /** How long a statement waits for another process's write lock (SQLite's busy timeout). */
+  busyTimeoutMs?: number;
+  /** `full` syncs the WAL on every commit; `normal` may lose the last commits to a power loss. */
+  synchronous?: SqliteSynchronous;
+  /** How long work may wait for its turn, the write lock or a reader before DatabaseBusyError. */
+  waitLimitMs?: number;
+  /** Bytes of SQL text each connection keeps prepared. */
+  statementCacheBytes?: number;
+  /** Most read-only transactions running at once. */
+  snapshotReaders?: number;
 }
 
-/**
- * A number that moves whenever another connection has committed, asked on every API request (the
- * token cache and the schema cache each ask). `PRAGMA data_version` answers it with a read
- * transaction, which takes and drops SQLite's shared locks with `fcntl`: 1.7 µs on an idle machine and
- * several times that under load. In WAL mode every commit rewrites the WAL-index header at the start
- * of the `-shm` file (its frame count and checksums move, and its salts when the WAL restarts), so
- * one `pread` of it (0.5 µs) tells the same without a lock: an unchanged header means no commit since.
- * A header read while a writer rewrites it only looks changed, which costs a re-read, never a stale
- * answer. Outside WAL mode (an in-memory database) the pragma is used. `release` runs after the
- * connection has closed.
- */
-function commitCounter(
-  db: Database.Database,
+const UNSCOPED = '';
+
+export function createSqliteDriver(
   filename: string,
-  wal: boolean,
-): { read(): number; release(): void } {
-  const pragma = db.prepare('PRAGMA data_version').pluck();
-  const fallback = { read: () => pragma.get() as number, release() {} };
-  // Only a database in WAL mode has a live -shm file (one left from an earlier WAL run would never move).
-  if (!wal) return fallback;
-  pragma.get(); // a first read opens the WAL and creates the -shm file
-  const shm = openShm(`${filename}-shm`);
-  if (!shm) return fallback;
-  const header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
-  const seen = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
-  let commits = 0;
-  return {
-    read() {
-      readSync(shm.fd, header, 0, WAL_INDEX_HEADER_BYTES, 0);
-      if (!header.equals(seen)) {
-        header.copy(seen);
-        commits++;
-      }
-      return commits;
-    },
-    release: shm.release,
-  };
-}
-
-export function createSqliteDriver(filename: string, { busyTimeoutMs = 5000 } = {}): SqlDriver {
-  const db = new Database(filename, { timeout: busyTimeoutMs });
-  // An in-memory database stays in its own mode (`memory`).
-  const wal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
-
-  const statements = new Map<string, { statement: Database.Statement; order: number[] }>();
-  let queue: Promise<unknown> = Promise.resolve();
-  const commits = commitCounter(db, filename, wal);
+  {
+    busyTimeoutMs = 5000,
+    synchronous = 'full',
+    waitLimitMs = 5000,
+    statementCacheBytes = 256 * 1024,
+    snapshotReaders = 2,
+  }: SqliteDriverOptions = {},
+): SqlDriver {
+  const connect = (readonly = false) =>
+    openSqliteConnection(filename, { busyTimeoutMs, synchronous, cacheBytes: statementCacheBytes, readonly });
+  const writer = connect();
+  // An in-memory database stays in its own mode (`memory`) and has no other connections.
+  const wal = writer.db.pragma('journal_mode', { simple: true }) === 'wal';
+  const reader = wal ? connect(true) : writer;
+  const commits = createCommitCounter(writer.db, filename, wal);
+  const queue = createFairQueue({ waitLimitMs });
+  const writeLock = createSlots(1, waitLimitMs, 'the write lock');
+  const snapshotSlots = createSlots(wal ? snapshotReaders : 1, waitLimitMs, 'a snapshot reader');
+  const idleSnapshots: SqliteConnection[] = [];
+  const allSnapshots: SqliteConnection[] = [];
   let ownWrites = 0;
   let open = true;
 
-  // Statements are kept for reuse, at most MAX_STATEMENTS of them: generated SQL varies (a q/in list
-  // of each length is a statement of its own), so an unbounded cache would grow without end. The
-  // oldest is dropped first; a hit costs one lookup.
-  function prepare(sql: string) {
-    let cached = statements.get(sql);
-    if (!cached) {
-      // `$3` → `+?`, remembering which parameter each `?` takes, so `$1` may appear twice. The unary
-      // plus (a no-op on any value) keeps SQLite's STAT4 from re-preparing the statement on every
-      // execution because "the bound value might change the plan": that re-prepare cost 10-20 µs per
-      // query with a join, several times the query itself. Indexes are used just the same.
-      const order: number[] = [];
-      const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-        order.push(Number(n) - 1);
-        return '+?';
-      });
-      cached = { statement: db.prepare(text), order };
-      if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!);
-      statements.set(sql, cached);
+  function checkOpen() {
+    if (!open) throw new Error('the SQLite driver is closed');
+  }
+
+  /** A statement on `connection` in the queue; the connection is recycled first when that is due. */
+  function statement<T>(connection: SqliteConnection, scope: SqlScope | undefined, work: () => T) {
+    return queue.push(
+      scope?.key ?? UNSCOPED,
+      () => {
+        checkOpen();
+        connection.recycleIfDue();
+        return work();
+      },
+      scope,
+    );
+  }
+
+  function writes(connection: SqliteConnection, sql: string, params: readonly SqlValue[]) {
+    const changes = connection.run(sql, params);
+    if (changes > 0) ownWrites++;
+    return changes;
+  }
+
+  /** Statements inside a transaction on `connection`, which the transaction holds. */
+  function inside(connection: SqliteConnection, scope: SqlScope | undefined): SqlExecutor {
+    return {
+      dialect: 'sqlite',
+      query: <Row>(sql: string, params: readonly SqlValue[] = []) =>
+        statement(connection, scope, () => connection.all(sql, params) as Row[]),
+      run: (sql, params = []) => statement(connection, scope, () => writes(connection, sql, params)),
+      exec: (sql) =>
+        statement(connection, scope, () => {
+          ownWrites++;
+          connection.exec(sql);
+        }),
+    };
+  }
+
+  /** A write outside a transaction: it waits for the write lock, as no transaction may be open. */
+  async function write<T>(scope: SqlScope | undefined, work: (connection: SqliteConnection) => T) {
+    await writeLock.acquire();
+    try {
+      return await statement(writer, scope, () => work(writer));
+    } finally {
+      writeLock.release();
     }
-    return cached;
   }
 
-  function bind(order: number[], params: readonly SqlValue[]) {
-    return order.map((index) => {
-      const value = params[index];
-      if (value === undefined) throw new RangeError(`SQL parameter $${index + 1} is missing`);
-      return typeof value === 'boolean' ? Number(value) : value;
-    });
+  async function withSnapshotReader<T>(work: (connection: SqliteConnection) => Promise<T>) {
+    await snapshotSlots.acquire();
+    let connection = idleSnapshots.pop();
+    try {
+      if (!connection) {
+        connection = connect(true);
+        allSnapshots.push(connection);
+      }
+      return await work(connection);
+    } finally {
+      if (connection) idleSnapshots.push(connection);
+      snapshotSlots.release();
+    }
   }
 
-  const direct: SqlExecutor = {
-    dialect: 'sqlite',
-    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
-      const { statement, order } = prepare(sql);
-      return statement.all(...bind(order, params)) as Row[];
-    },
-    async run(sql: string, params: readonly SqlValue[] = []) {
-      const { statement, order } = prepare(sql);
-      const { changes } = statement.run(...bind(order, params));
-      if (changes > 0) ownWrites++;
-      return changes;
-    },
-    async exec(sql: string) {
-      ownWrites++;
-      db.exec(sql);
-    },
-  };
-
-  function enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = queue.then(task);
-    queue = result.catch(() => {});
-    return result;
+  async function transaction<T>(
+    scope: SqlScope | undefined,
+    work: (tx: SqlExecutor) => Promise<T>,
+    { readOnly = false }: TransactionOptions = {},
+  ): Promise<T> {
+    const run = async (connection: SqliteConnection) => {
+      await statement(connection, scope, () => connection.exec(readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE'));
+      try {
+        const result = await work(inside(connection, scope));
+        await statement(connection, undefined, () => connection.exec('COMMIT'));
+        return result;
+      } catch (error) {
+        // Unscoped and outside the queue's wait limit: a rollback must never be refused.
+        if (connection.db.open && connection.db.inTransaction) connection.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    if (readOnly && wal) return withSnapshotReader(run);
+    await writeLock.acquire();
+    try {
+      return await run(writer);
+    } finally {
+      writeLock.release();
+    }
   }
 
-  return {
-    dialect: 'sqlite',
-    query: (sql, params) => enqueue(() => direct.query(sql, params)),
-    run: (sql, params) => enqueue(() => direct.run(sql, params)),
-    exec: (sql) => enqueue(() => direct.exec(sql)),
-    transaction: (work) =>
-      enqueue(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
-    // Read outside the queue on purpose: a write in progress has already counted itself, so the
-    // version can only move early, never late.
-    // `open` is tracked here: better-sqlite3's getter is a native call, on every request.
-    dataVersion: () => (open ? `${commits.read()}:${ownWrites}` : null),
-    ping: () => enqueue(async () => void db.prepare('SELECT 1').get()),
-    close: () =>
-      enqueue(async () => {
+  function executor(scope: SqlScope | undefined): SqlDriver {
+    return {
+      dialect: 'sqlite',
+      async query<Row>(sql: string, params: readonly SqlValue[] = []) {
+        // Reads go to the reader; a statement that writes (INSERT … RETURNING) needs the writer, and
+        // with one connection for everything, so does any statement (a transaction may be open on it).
+        if (wal && reader.isReadOnly(sql))
+          return statement(reader, scope, () => reader.all(sql, params) as Row[]);
+        return write(scope, (connection) => {
+          const rows = connection.all(sql, params) as Row[];
+          ownWrites++;
+          return rows;
+        });
+      },
+      run: (sql, params = []) => write(scope, (connection) => writes(connection, sql, params)),
+      exec: (sql) =>
+        write(scope, (connection) => {
+          ownWrites++;
+          connection.exec(sql);
+        }),
+      transaction: (work, options) => transaction(scope, work, options),
+      scoped: (inner) => executor(inner),
+      // Read outside the queue on purpose: a write in progress has already counted itself, so the
+      // version can only move early, never late. `open` is tracked here: better-sqlite3's getter is
+      // a native call, on every request.
+      dataVersion: () => (open ? `${commits.read()}:${ownWrites}` : null),
+      ping: () => statement(reader, scope, () => void reader.all('SELECT 1', [])),
+      async close() {
+        if (!open) return;
+        // Wait for the transactions in progress, then close every connection.
+        await writeLock.acquire().catch(() => {});
         open = false;
-        if (db.open) {
-          db.close();
-          commits.release();
-        }
-      }),
-  };
+        for (const connection of allSnapshots) connection.close();
+        if (reader !== writer) reader.close();
+        writer.close();
+        commits.release();
+        writeLock.release();
+      },
+    };
+  }
+
+  return executor(undefined);
 }
