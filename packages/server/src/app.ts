@@ -49,8 +49,8 @@ export interface AppDependencies {
   storage: Storage;
   logger: Logger;
   clock?: Clock;
-  /** The monotonic clock of the in-process rate limiter, in ms (tests move it by hand). */
-  rateLimitClock?: () => number;
+  /** A monotonic clock in ms, for the in-process rate limiter and commands' time limit (tests move it by hand). */
+  monotonicClock?: () => number;
 }
 
 /** Builds the server: wiring only. The caller owns the storage and closes it after the app. */
@@ -59,7 +59,7 @@ export async function createApp({
   storage,
   logger,
   clock = Date,
-  rateLimitClock,
+  monotonicClock,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -92,7 +92,7 @@ export async function createApp({
     options: rateLimitOptions,
     log: app.log,
     metrics,
-    ...(rateLimitClock ? { now: rateLimitClock } : {}),
+    ...(monotonicClock ? { now: monotonicClock } : {}),
   });
   app.addHook('onClose', () => rateLimiter.close());
   await rateLimiter.ready();
@@ -119,6 +119,7 @@ export async function createApp({
       storage,
       clock,
       limits: commandLimits(config),
+      ...(monotonicClock ? { now: monotonicClock } : {}),
     }),
   );
   await app.register(loginRoutes({ auth, resolveWorkspace }));

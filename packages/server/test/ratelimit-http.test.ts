@@ -41,7 +41,7 @@ describe('rate limits over HTTP (in process)', () => {
         metricsToken: METRICS_TOKEN,
         baseDomain: 'weft.test',
       },
-      rateLimitClock: () => now,
+      monotonicClock: () => now,
     });
     await t.accounts.createWorkspace({ slug: 'demo' });
     await t.accounts.createWorkspace({ slug: 'other' });
@@ -225,7 +225,7 @@ describe('rate-limit options', () => {
     let now = 0;
     const t = await startTestApp(sqlite, {
       config: { rateLimitToken: 0, rateLimitWorkspace: 7 },
-      rateLimitClock: () => now,
+      monotonicClock: () => now,
     });
     try {
       const workspace = await t.accounts.createWorkspace({ slug: 'demo' });

@@ -24,17 +24,20 @@ export function commandRoutes({
   storage,
   limits,
   clock,
+  now = () => performance.now(),
 }: {
   /** Workspace, authentication and rate limits, run on request. */
   guard: ApiGuard;
   clock: CommandContext['clock'];
   storage: Storage;
   limits: CommandContext['limits'] & { timeLimitMs: number };
+  /** The monotonic clock of the time limit, in ms. */
+  now?: () => number;
 }) {
   /** The storage of one request: its statements take turns with other workspaces' and stop in time. */
   const scoped = (request: FastifyRequest) =>
     storage.scoped(
-      createRequestScope(request.principal.workspace.id, request.raw.socket, limits.timeLimitMs),
+      createRequestScope(request.principal.workspace.id, request.raw.socket, limits.timeLimitMs, now),
     );
 
   return async (app: FastifyInstance) => {

@@ -15,7 +15,13 @@ export type {
 } from './contract.ts';
 export { normalizeEmail, ROLES } from './contract.ts';
 export { migrations } from './migrations/index.ts';
-export { describeDatabaseUrl, openStorage, StorageUnavailableError, sqlitePath } from './open-storage.ts';
+export {
+  describeDatabaseUrl,
+  openStorage,
+  type StorageOptions,
+  StorageUnavailableError,
+  sqlitePath,
+} from './open-storage.ts';
 export { createPostgresDriver } from './postgres/postgres-driver.ts';
 export type {
   Dialect,

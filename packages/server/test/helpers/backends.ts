@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStorage, type Storage } from '../../src/storage/index.ts';
+import { openStorage, type Storage, type StorageOptions } from '../../src/storage/index.ts';
 
 export interface Place {
   /** What `openStorage` takes, also as env for a spawned `weft`. */
@@ -85,10 +85,13 @@ const postgres: Backend = {
 
 export const backends: readonly Backend[] = [sqlite, postgres];
 
-/** Migrated storage in a fresh place of `backend`. */
-export async function openTestStorage(backend: Backend): Promise<OpenedStorage> {
+/** Migrated storage in a fresh place of `backend`, with the options given. */
+export async function openTestStorage(
+  backend: Backend,
+  options: Partial<StorageOptions> = {},
+): Promise<OpenedStorage> {
   const place = await backend.createPlace();
-  const { storage } = await openStorage(place);
+  const { storage } = await openStorage({ ...options, ...place });
   return {
     storage,
     place,

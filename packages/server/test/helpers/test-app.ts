@@ -27,18 +27,26 @@ export async function startTestApp(
     captureLogs = false,
     configure,
     clock = Date,
-    rateLimitClock,
+    monotonicClock,
   }: {
     config?: Partial<Config>;
     captureLogs?: boolean;
     /** Adds routes before the app is ready. */
     configure?: (app: FastifyInstance) => void;
     clock?: { now(): number };
-    /** The rate limiter's monotonic clock, in ms. */
-    rateLimitClock?: () => number;
+    /** The monotonic clock of rate limits and command time limits, in ms. */
+    monotonicClock?: () => number;
   } = {},
 ): Promise<TestApp> {
-  const opened = await openTestStorage(backend);
+  // The storage options the test sets go to the storage, as a server started with them would do.
+  const { databaseWaitLimitMs, databasePoolSize, databaseWorkspaceConnections, databaseStatementTimeoutMs } =
+    overrides;
+  const opened = await openTestStorage(backend, {
+    databaseWaitLimitMs,
+    databasePoolSize,
+    databaseWorkspaceConnections,
+    databaseStatementTimeoutMs,
+  });
   // The config names the place the storage really lives in, as a server started on it would.
   const config = createConfig({
     dataDir: opened.place.dataDir,
@@ -57,7 +65,7 @@ export async function startTestApp(
     storage: opened.storage,
     logger,
     clock,
-    ...(rateLimitClock ? { rateLimitClock } : {}),
+    ...(monotonicClock ? { monotonicClock } : {}),
   });
   configure?.(app);
   await app.ready();

@@ -28,6 +28,8 @@ interface Prepared {
 
 export interface SqliteConnection {
   readonly db: Database.Database;
+  /** Bytes of SQL text of the statements kept prepared now. */
+  readonly cachedBytes: number;
   /** Whether the statement only reads (prepared and cached like any other). */
   isReadOnly(sql: string): boolean;
   all(sql: string, params: readonly SqlValue[]): unknown[];
@@ -101,6 +103,9 @@ export function openSqliteConnection(filename: string, options: SqliteConnection
   return {
     get db() {
       return db;
+    },
+    get cachedBytes() {
+      return cachedBytes;
     },
     isReadOnly: (sql) => prepare(sql).statement.readonly,
     all(sql, params) {

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DatabaseBusyError, type SqlExecutor } from '../sql-driver.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
 import { createSqliteDriver } from './sqlite-driver.ts';
 
 test('binds $n placeholders in any order and more than once, and booleans as 0/1', async () => {
@@ -44,9 +46,9 @@ test('keeps other statements out of a transaction while its async work runs', as
   await db.close();
 });
 
-describe('dataVersion', () => {
-  const fileDb = () => join(mkdtempSync(join(tmpdir(), 'weft-dv-')), 'weft.db');
+const fileDb = () => join(mkdtempSync(join(tmpdir(), 'weft-sqlite-')), 'weft.db');
 
+describe('dataVersion', () => {
   test("moves on every other connection's commit, across WAL restarts, and only then", async () => {
     const file = fileDb();
     const server = createSqliteDriver(file);
@@ -90,5 +92,95 @@ describe('dataVersion', () => {
     assert.notEqual(db.dataVersion(), version);
     await db.close();
     assert.equal(db.dataVersion(), null, 'closed: no version');
+  });
+});
+
+test('keeps at most its budget of SQL prepared, and reopens the connection once as much was evicted', () => {
+  const connection = openSqliteConnection(fileDb(), {
+    busyTimeoutMs: 1000,
+    synchronous: 'full',
+    cacheBytes: 1000,
+  });
+  const first = connection.db;
+  // Each statement is about 100 characters: ten fill the budget.
+  const sql = (i: number) => `SELECT ${i} AS n, '${'x'.repeat(80)}' AS padding`;
+  for (let i = 0; i < 10; i++) {
+    connection.all(sql(i), []);
+    assert.ok(connection.cachedBytes <= 1000);
+    connection.recycleIfDue();
+  }
+  assert.equal(connection.db, first, 'nothing evicted yet: the same connection');
+  for (let i = 10; i < 21; i++) {
+    connection.all(sql(i), []);
+    assert.ok(connection.cachedBytes <= 1000, `${connection.cachedBytes} bytes prepared`);
+    connection.recycleIfDue();
+  }
+  assert.notEqual(connection.db, first, 'a budget evicted: reopened, every statement finalized');
+  assert.deepEqual(connection.all(sql(1), []), [{ n: 1, padding: 'x'.repeat(80) }]);
+  connection.close();
+});
+
+describe('connections of a database file', () => {
+  async function setup(options = {}) {
+    const db = createSqliteDriver(fileDb(), options);
+    await db.exec('CREATE TABLE t (n INTEGER)');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const count = async (executor: SqlExecutor = db) =>
+      (await executor.query<{ n: number }>('SELECT count(*) AS n FROM t'))[0]!.n;
+    return { db, gate, release, count };
+  }
+
+  test('a read outside a transaction neither waits for a writing one nor sees its rows', async () => {
+    const { db, gate, release, count } = await setup();
+    const writing = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (n) VALUES (1)');
+      await gate;
+    });
+    assert.equal(await count(), 0, 'read while the transaction is open, without its row');
+    release();
+    await writing;
+    assert.equal(await count(), 1);
+    await db.close();
+  });
+
+  test('a read-only transaction reads one snapshot and holds no lock: writes go on meanwhile', async () => {
+    const { db, gate, release, count } = await setup();
+    const seen: number[] = [];
+    let firstRead!: () => void;
+    const readOnce = new Promise<void>((resolve) => {
+      firstRead = resolve;
+    });
+    const reading = db.transaction(
+      async (tx) => {
+        seen.push(await count(tx));
+        firstRead();
+        await gate;
+        seen.push(await count(tx));
+      },
+      { readOnly: true },
+    );
+    await readOnce;
+    await db.run('INSERT INTO t (n) VALUES (1)');
+    release();
+    await reading;
+    assert.deepEqual(seen, [0, 0], 'the same snapshot before and after the write');
+    assert.equal(await count(), 1);
+    await db.close();
+  });
+
+  test('a write that waits for the write lock longer than the wait limit gets DatabaseBusyError', async () => {
+    const { db, gate, release, count } = await setup({ waitLimitMs: 50 });
+    const writing = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (n) VALUES (1)');
+      await gate;
+    });
+    await assert.rejects(db.run('INSERT INTO t (n) VALUES (2)'), DatabaseBusyError);
+    release();
+    await writing;
+    assert.equal(await count(), 1, 'the refused write changed nothing');
+    await db.close();
   });
 });
