@@ -84,7 +84,14 @@ export async function createApp({
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
 
-  const auth = createAuth({ config, storage, clock });
+  const auth = createAuth({
+    config,
+    storage,
+    clock,
+    onThrottleFallback: (error) =>
+      app.log.warn({ err: error }, 'Redis does not answer: login attempts are counted in this process'),
+  });
+  app.addHook('onClose', () => auth.close());
   const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
   const rateLimitOptions = rateLimitOptionsOf(config);
   const metrics = createRateLimitMetrics();

@@ -4,7 +4,13 @@ import type { Storage } from '../storage/index.ts';
 import { type Clock, createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
 import type { Principal } from './principal.ts';
-import { createLoginThrottle, createSessionsService } from './sessions/index.ts';
+import {
+  createLoginThrottle,
+  createMemoryThrottleStore,
+  createRedisThrottleStore,
+  createSessionsService,
+  type ThrottleStore,
+} from './sessions/index.ts';
 import { createTokensService } from './tokens/index.ts';
 
 export { authErrors } from './errors.ts';
@@ -14,20 +20,45 @@ export type { Principal } from './principal.ts';
 export function cookieNames(publicUrl: string) {
   const secure = publicUrl.startsWith('https:');
   const prefix = secure ? '__Host-' : '';
-  return { secure, session: `${prefix}weft_session`, loginCsrf: `${prefix}weft_login` };
+  return { secure, prefix, session: `${prefix}weft_session`, loginCsrf: `${prefix}weft_login` };
+}
+
+/** Login counts in Redis when REDIS_URL is set (shared by every instance), else in process. */
+function throttleStore(config: Config, clock: Clock, onFallback: (error: Error) => void): ThrottleStore {
+  const memory = createMemoryThrottleStore(clock);
+  if (!config.redisUrl) return memory;
+  return createRedisThrottleStore({
+    url: config.redisUrl,
+    timeoutMs: Math.max(config.rateLimitRedisTimeoutMs, 200),
+    fallback: memory,
+    onFallback,
+  });
 }
 
 /** The authentication feature, wired from config and storage. */
-export function createAuth({ config, storage, clock }: { config: Config; storage: Storage; clock: Clock }) {
+export function createAuth({
+  config,
+  storage,
+  clock,
+  onThrottleFallback = () => {},
+}: {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  /** Told once when Redis stops answering and login attempts are counted in process. */
+  onThrottleFallback?: (error: Error) => void;
+}) {
   const accounts = createAccountsService({ storage, clock });
   const tokens = createTokensService({ storage, clock, limit: config.tokenLimit });
+  const cookies = cookieNames(config.publicUrl);
+  const throttle = createLoginThrottle({ store: throttleStore(config, clock, onThrottleFallback) });
   const sessions = createSessionsService({
     storage,
     clock,
     timeouts: { idleMs: config.sessionIdleTimeout * 1000, absoluteMs: config.sessionAbsoluteTimeout * 1000 },
-    throttle: createLoginThrottle({ maxPerAccount: 5, maxPerAddress: 20, windowMs: 15 * 60_000, clock }),
+    throttle,
+    cookiePrefix: cookies.prefix,
   });
-  const cookies = cookieNames(config.publicUrl);
   const authenticate = createAuthenticate({ tokens, sessions, cookies, publicUrl: config.publicUrl });
   /**
    * Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution.
@@ -49,7 +80,16 @@ export function createAuth({ config, storage, clock }: { config: Config; storage
       done();
     }, done);
   }
-  return { accounts, tokens, sessions, cookies, authenticate, requireAuth, config };
+  return {
+    accounts,
+    tokens,
+    sessions,
+    cookies,
+    authenticate,
+    requireAuth,
+    config,
+    close: () => throttle.close(),
+  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

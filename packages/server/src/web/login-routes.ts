@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
+import { DEVICE_COOKIE_MAX_AGE_S } from '../auth/sessions/index.ts';
 import { isCsrfTokenValid, isSameOrigin } from '../http/csrf.ts';
 import { WeftError } from '../http/errors.ts';
 import { randomBase62 } from '../security/random-string.ts';
@@ -61,7 +62,18 @@ export function loginRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWor
         });
       }
       try {
-        const { secret } = await auth.sessions.logIn(request.workspace, email, password, request.ip);
+        const { secret, deviceCookie } = await auth.sessions.logIn(
+          request.workspace,
+          email,
+          password,
+          request.ip,
+          request.cookies,
+        );
+        if (deviceCookie.value)
+          reply.setCookie(deviceCookie.name, deviceCookie.value, {
+            ...cookieOptions,
+            maxAge: DEVICE_COOKIE_MAX_AGE_S,
+          });
         return reply
           .clearCookie(cookies.loginCsrf, cookieOptions)
           .setCookie(cookies.session, secret, {

@@ -4,6 +4,7 @@ import { sha256Hex } from '../../security/secrets.ts';
 import type { CredentialOwner, Session, Storage, Workspace } from '../../storage/index.ts';
 import { normalizeEmail } from '../../storage/index.ts';
 import { type Clock, verifyPassword } from '../accounts/index.ts';
+import { deviceCookieName, issueDeviceCookie, verifyDeviceCookie } from './device-cookie.ts';
 import { sessionErrors } from './errors.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 
@@ -28,32 +29,52 @@ export function createSessionsService({
   clock,
   timeouts,
   throttle,
+  cookiePrefix = '',
 }: {
   storage: Storage;
   clock: Clock;
   timeouts: SessionTimeouts;
   throttle: LoginThrottle;
+  /** `__Host-` on https, like the other cookies. */
+  cookiePrefix?: string;
 }) {
   return {
-    /** Resolves with the new session and the secret for its cookie; the same error for any wrong input. */
-    async logIn(workspace: Workspace, email: string, password: string, address: string) {
+    /**
+     * Resolves with the new session, the secret for its cookie and the device cookie to set; the same
+     * error for any wrong input. `cookies` are the request's: a device cookie of the account makes
+     * the attempt a trusted device's (see login-throttle.ts).
+     */
+    async logIn(
+      workspace: Workspace,
+      email: string,
+      password: string,
+      address: string,
+      cookies: Record<string, string | undefined> = {},
+    ) {
       const account = normalizeEmail(email);
-      const wait = throttle.retryAfterMs(account, address);
+      const user = account ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
+      const stored = user?.active ? await storage.getAccountByEmail(account) : null;
+      const device = stored
+        ? verifyDeviceCookie(cookies[deviceCookieName(stored.id, cookiePrefix)], stored, clock.now())
+        : null;
+      // Counted before the password is checked: parallel guesses cannot slip between count and check.
+      const attempt = { account, address, device };
+      const wait = await throttle.attempt(attempt);
       if (wait > 0) {
         throw sessionErrors.LOGIN_THROTTLED('Too many failed logins. Try again later.', {
           retry_after_s: Math.ceil(wait / 1000),
         });
       }
-      const user = account ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
-      const stored = user?.active ? await storage.getAccountByEmail(account) : null;
       // Always one argon2 verification, so an unknown email answers as slowly as a wrong password.
       const matches = await verifyPassword(stored?.passwordHash ?? null, password.slice(0, 1024));
-      if (!user || !stored || !matches) {
-        throttle.recordFailure(account, address);
+      if (!user || !stored || !matches)
         throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
-      }
-      throttle.recordSuccess(account);
+      await throttle.succeeded(attempt);
       const now = clock.now();
+      const deviceCookie = {
+        name: deviceCookieName(stored.id, cookiePrefix),
+        value: issueDeviceCookie(stored, now),
+      };
       await storage.deleteExpiredSessions(now, now - timeouts.idleMs);
       const secret = randomBase62(43);
       const session = await storage.createSession({
@@ -65,7 +86,7 @@ export function createSessionsService({
         lastSeenAt: now,
         expiresAt: now + timeouts.absoluteMs,
       });
-      return { session, secret };
+      return { session, secret, deviceCookie };
     },
 
     /** The live session for a cookie value and its owner, or null. */
