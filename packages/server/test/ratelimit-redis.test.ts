@@ -63,7 +63,7 @@ describe('rate limits on Redis', { skip: redisSkip }, () => {
     }
   });
 
-  test('closed: a dead Redis gets 503 at once, /readyz says so, and recovery is automatic', async () => {
+  test('closed: a dead Redis gets 503 at once, /readyz says so after three failures in a row, and recovery is automatic', async () => {
     const port = await freePort();
     const server = await startRedisServer(port);
     const { t, get } = await appOn(server.url, 'closed');
@@ -77,6 +77,9 @@ describe('rate limits on Redis', { skip: redisSkip }, () => {
       assert.equal(refused.statusCode, 503, refused.body);
       assert.equal(refused.json().error.code, 'RATE_LIMIT_UNAVAILABLE');
       assert.equal(refused.headers['retry-after'], '1');
+      // One failed decision alone does not switch modes; the third in a row does.
+      assert.equal((await readyz(t)).body.rate_limits.mode, 'redis');
+      for (let i = 0; i < 2; i++) assert.equal((await get()).statusCode, 503);
       const ready = await readyz(t);
       assert.equal(ready.status, 503);
       assert.equal(ready.body.error.rate_limits.mode, 'unavailable');
@@ -143,6 +146,30 @@ describe('rate limits on Redis', { skip: redisSkip }, () => {
       admin.disconnect();
       await store.close();
       await server.stop();
+    }
+  });
+
+  test('a paused event loop does not trip the failure mode: replies that came meanwhile count', async () => {
+    const { t, get } = await appOn(TEST_REDIS_URL!, 'closed');
+    try {
+      assert.equal((await get()).statusCode, 200);
+      const limiter = t.app.weft.rateLimiter;
+      const request = (n: number) => ({
+        credential: { key: `token-${randomUUID()}-${n}`, limit: 3 },
+        workspace: { key: randomUUID(), limit: 7 },
+        windowMs: 1000,
+      });
+      // Ten decisions in flight, then the process is busy for four times the 50 ms timeout (a long
+      // synchronous task): Redis answered long before the event loop could read it.
+      const decisions = Array.from({ length: 10 }, (_, n) => limiter.decide(request(n)));
+      const busyUntil = performance.now() + 200;
+      while (performance.now() < busyUntil);
+      for (const decision of await Promise.all(decisions)) assert.equal(decision.allowed, true);
+      assert.equal(limiter.status().mode, 'redis');
+      assert.equal((await get()).statusCode, 200);
+      assert.ok(!t.logs.some((line) => line.includes('Redis does not answer')));
+    } finally {
+      await t.close();
     }
   });
 

@@ -2,8 +2,11 @@
  * The rate limiter the API routes use: the in-process store, or Redis with what to do when Redis is in
  * trouble. `closed`: refuse with 503 until it answers again. `open-local`: decide in process meanwhile
  * (each instance then limits on its own: up to N × instances in all), logging the switch once and
- * showing it in `/readyz`. Either way, after a failure Redis is tried again at most once a second, so
- * a dead Redis costs requests nothing, and it is used again as soon as it answers.
+ * showing it in `/readyz`. The switch comes after 3 decisions in a row that Redis failed (a failed
+ * decision alone is decided by the failure mode, the next ones try Redis again). Once switched, Redis
+ * is tried again at most once a second, so a dead Redis costs requests nothing, and it is used again
+ * as soon as it answers. How long Redis took is measured without the time this process's event loop
+ * was held (see redis-store.ts): a busy server is not a failing Redis.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RATE_LIMIT_FAILURE_MODES } from '../config/schema.ts';
@@ -30,6 +33,8 @@ export interface LimiterStatus {
 }
 
 const RETRY_REDIS_AFTER_MS = 1000;
+/** Failed decisions in a row after which the limiter switches to its failure mode. */
+const FAILURES_TO_SWITCH = 3;
 
 export class RateLimitUnavailable extends Error {}
 
@@ -56,14 +61,17 @@ export function createRateLimiter({
         },
       })
     : null;
-  /** When Redis last failed a decision (monotonic ms), while it has not answered since. */
+  /** When the limiter switched to its failure mode (monotonic ms); null while Redis answers. */
   let failingSince: number | null = null;
   let failedAt = 0;
+  /** Decisions Redis failed in a row: one alone (a lost packet) does not switch modes. */
+  let consecutiveFailures = 0;
 
-  function failed(error: Error) {
+  function failed(error: Error, { switchNow = false } = {}) {
     metrics?.storeErrors.inc();
     failedAt = performance.now();
-    if (failingSince === null) {
+    consecutiveFailures++;
+    if (failingSince === null && (switchNow || consecutiveFailures >= FAILURES_TO_SWITCH)) {
       failingSince = failedAt;
       metrics?.fallback.set(1);
       log.warn(
@@ -76,6 +84,7 @@ export function createRateLimiter({
   }
 
   function recovered() {
+    consecutiveFailures = 0;
     if (failingSince !== null) {
       failingSince = null;
       metrics?.fallback.set(0);
@@ -119,7 +128,7 @@ export function createRateLimiter({
     /** Waits (briefly) for Redis to connect, so the first requests do not count as failures. */
     async ready() {
       if (redis && !(await redis.ready()))
-        failed(lastRedisError ?? new RateLimitStoreError('Redis did not connect'));
+        failed(lastRedisError ?? new RateLimitStoreError('Redis did not connect'), { switchNow: true });
     },
 
     async close() {

@@ -252,20 +252,44 @@ export function createRedisStore({
   const kindOf = (limit: number) => (limit <= SMALL_LIMIT ? 's' : 'z');
   // Deadlines of the decisions in flight, checked by one timer rather than one timer each (a timer per
   // decision cost a measurable share of the throughput). A deadline fires at most `tick` late.
+  //
+  // Redis is judged by its own latency, not the event loop's: when this process was busy for longer
+  // than the timeout (a long synchronous task), the replies that came meanwhile wait unread in the
+  // socket, and a timer reading the clock first would blame Redis for the stall. So the time the
+  // timer itself was late is added to every deadline, and a deadline found past is judged only after
+  // the I/O waiting now has been read (`setImmediate`): a reply already there still counts.
   const pending = new Set<{ deadline: number; reject: (error: Error) => void }>();
   const tick = Math.max(1, Math.min(10, Math.floor(timeoutMs / 5)));
   let timer: NodeJS.Timeout | null = null;
+  let lastCheck = 0;
+  let judging = false;
   function check() {
+    const t = performance.now();
+    const stalled = t - lastCheck - tick;
+    lastCheck = t;
+    let due = false;
+    for (const entry of pending) {
+      // A timer more than a tick late means the event loop was held: not Redis's time.
+      if (stalled > tick) entry.deadline += stalled;
+      if (entry.deadline <= t) due = true;
+    }
+    if (due && !judging) {
+      judging = true;
+      setImmediate(judge);
+    }
+    if (pending.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  }
+  function judge() {
+    judging = false;
     const t = performance.now();
     for (const entry of pending) {
       if (entry.deadline <= t) {
         pending.delete(entry);
         entry.reject(new RateLimitStoreError(`Redis did not answer within ${timeoutMs} ms`));
       }
-    }
-    if (pending.size === 0 && timer) {
-      clearInterval(timer);
-      timer = null;
     }
   }
   /**
@@ -276,7 +300,10 @@ export function createRedisStore({
     return new Promise<Decision>((resolve, reject) => {
       const entry = { deadline: performance.now() + timeoutMs, reject };
       pending.add(entry);
-      timer ??= setInterval(check, tick);
+      if (!timer) {
+        lastCheck = performance.now();
+        timer = setInterval(check, tick);
+      }
       const fail = (error: Error) => {
         pending.delete(entry);
         reject(new RateLimitStoreError(`Redis failed: ${error.message}`, { cause: error }));
