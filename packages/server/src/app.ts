@@ -6,14 +6,17 @@ import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
-import type { Config } from './config/index.ts';
+import { type Config, ConfigError } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
+import { connectionOptions, registerConnectionLimits } from './http/connection-limits.ts';
+import { countHeader } from './http/count-header.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { httpErrors } from './http/errors.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
-import { generateRequestId } from './http/request-id.ts';
+import { generateRequestId, requestLogger } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import {
   type ApiGuard,
@@ -61,10 +64,22 @@ export async function createApp({
   clock = Date,
   monotonicClock,
 }: AppDependencies): Promise<FastifyInstance> {
+  if (config.requestTimeoutMs < config.headersTimeoutMs)
+    throw new ConfigError([
+      `WEFT_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must be at least WEFT_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`,
+    ]);
+  const limits = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    maxConnections: config.maxConnections,
+  };
   const app = Fastify({
+    ...connectionOptions(limits),
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
     genReqId: generateRequestId,
+    childLoggerFactory: requestLogger,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     clientErrorHandler: handleClientError,
@@ -75,8 +90,12 @@ export async function createApp({
   // Hooks on every request are callback-style: an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // RFC 9112 §3.2: a request with more than one Host is answered 400 (Node keeps the first).
+    if (countHeader(request.raw, 'host') > 1)
+      return done(httpErrors.HOST_HEADER_DUPLICATED('Send one Host header, not several.'));
     done();
   });
+  registerConnectionLimits(app, limits);
   registerErrorHandling(app);
   registerGracefulClose(app);
   registerSecurityHeaders(app);

@@ -102,16 +102,22 @@ for (const backend of backends) {
       assert.ok(t.logs.some((line) => line.includes(id) && line.includes('secret internals')));
     });
 
-    test('every response carries a request id; a plain incoming one is kept, anything else replaced', async () => {
+    test("every response carries the server's own request id; a caller's plain one is logged beside it", async () => {
       const fresh = await t.app.inject({ url: '/healthz' });
       assert.match(String(fresh.headers['x-request-id']), /^[0-9a-f-]{36}$/);
-      const kept = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
-      assert.equal(kept.headers['x-request-id'], 'trace-123');
-      const replaced = await t.app.inject({
-        url: '/healthz',
+      // A caller cannot choose the id a 500 asks it to quote (another request's, to blur the log).
+      const given = await t.app.inject({ url: '/no/route', headers: { 'x-request-id': 'trace-123' } });
+      const id = String(given.headers['x-request-id']);
+      assert.match(id, /^[0-9a-f-]{36}$/);
+      const line = t.logs.find((entry) => entry.includes(id) && entry.includes('callerRequestId'));
+      assert.ok(line, 'the caller id is logged with the request');
+      assert.equal(JSON.parse(line).callerRequestId, 'trace-123');
+      const unplain = await t.app.inject({
+        url: '/no/route',
         headers: { 'x-request-id': 'a b\u0001<script>' },
       });
-      assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+      const unplainId = String(unplain.headers['x-request-id']);
+      assert.ok(!t.logs.some((entry) => entry.includes(unplainId) && entry.includes('callerRequestId')));
     });
 
     test('logs never contain credentials, cookies or query-string values', async () => {

@@ -76,12 +76,21 @@ for (const backend of backends) {
       assert.match(page.body, /<button type="submit">Log in<\/button>/);
     });
 
-    test('every page carries the security headers', async () => {
-      const page = await inject({ url: '/login' });
-      assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
-      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
-      assert.equal(page.headers['referrer-policy'], 'no-referrer');
-      assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    test('every page carries the security headers, and none may be stored: they hold the CSRF token and email', async () => {
+      const cookie = await sessionCookie('ada@example.com');
+      for (const [url, headers] of [
+        ['/login', {}],
+        ['/', { cookie }],
+        ['/settings/api-tokens', { cookie }],
+      ] as const) {
+        const page = await inject({ url, headers });
+        assert.equal(page.statusCode, 200, url);
+        assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+        assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+        assert.equal(page.headers['referrer-policy'], 'no-referrer');
+        assert.equal(page.headers['x-content-type-options'], 'nosniff');
+        assert.equal(page.headers['cache-control'], 'no-store', url);
+      }
     });
 
     test('logging in sets an HttpOnly, SameSite=Lax session cookie and redirects home with 303', async () => {
@@ -155,6 +164,8 @@ for (const backend of backends) {
         { 'sec-fetch-site': 'cross-site' },
         { 'sec-fetch-site': 'same-site' },
         { origin: 'https://evil.example' },
+        // The right host over another scheme is another origin.
+        { origin: 'https://localhost:80' },
         {},
       ]) {
         const refused = await inject({ method: 'POST', url: '/api/tokens', headers: { cookie, ...headers } });

@@ -1,5 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
+import { countHeader } from '../http/count-header.ts';
 import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
 import { authErrors } from './errors.ts';
 import type { Principal } from './principal.ts';
@@ -19,15 +20,6 @@ const CREDENTIAL_PARAMS = new Set([
 
 export interface CookieNames {
   session: string;
-}
-
-function countHeader(request: FastifyRequest, name: string): number {
-  let count = 0;
-  const raw = request.raw.rawHeaders;
-  // The length first: most headers differ in it, and then need no lower-cased copy.
-  for (let i = 0; i < raw.length; i += 2)
-    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) count++;
-  return count;
 }
 
 function checkNoCredentialInQuery(request: FastifyRequest) {
@@ -127,7 +119,7 @@ export function createAuthenticate({
    */
   return function authenticate(request: FastifyRequest): Principal | Promise<Principal> {
     checkNoCredentialInQuery(request);
-    const count = countHeader(request, 'authorization');
+    const count = countHeader(request.raw, 'authorization');
     if (count > 1) throw authErrors.AUTH_HEADER_DUPLICATED('Send one Authorization header, not several.');
     const header = request.headers.authorization;
     if (count === 1 && header !== undefined) return fromAuthorization(request, header);

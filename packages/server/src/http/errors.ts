@@ -48,6 +48,10 @@ export function listErrorFactories(catalogue: { readonly feature: string }): Err
 
 export const httpErrors = defineErrors('http', {
   BAD_REQUEST: { status: 400, doc: 'The request is malformed in a way no more specific code describes.' },
+  HOST_HEADER_DUPLICATED: {
+    status: 400,
+    doc: 'The request carries more than one Host header (RFC 9112 §3.2).',
+  },
   INVALID_JSON: { status: 400, doc: 'The body is not valid JSON, or is empty while JSON was declared.' },
   VALIDATION_FAILED: { status: 400, doc: 'The body, query or parameters do not match the route schema.' },
   NOT_FOUND: { status: 404, doc: 'No route answers this path.' },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { escapeHtml, renderPage } from './html.ts';
+import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { createPageAuth, pageContext, pageUser } from './page-auth.ts';
 
 /** The workspace home page, for signed-in users; others are sent to the login page. */
@@ -17,9 +17,7 @@ export function homeRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWork
         const body = `<h1>${escapeHtml(workspace.name)}</h1>
 <p>Signed in as ${escapeHtml(user.name)} (${escapeHtml(user.email)}), ${escapeHtml(user.role)} of workspace <code>${escapeHtml(workspace.slug)}</code>.</p>
 <p>Programs call this workspace's API with an API token: create one on the <a href="/settings/api-tokens">API Tokens</a> page.</p>`;
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(renderPage({ ...pageContext(request), title: 'Home', body }));
+        return sendPage(reply, renderPage({ ...pageContext(request), title: 'Home', body }));
       },
     );
   };

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -5,6 +7,14 @@ const ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
+
+/**
+ * Sends a page. Every page carries the session's CSRF token or the user's email, or both, so none
+ * may be kept by a cache, shared or the browser's own (`no-store`).
+ */
+export function sendPage(reply: FastifyReply, html: string, status = 200) {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
 
 /** Escapes text for HTML content and quoted attributes. */
 export function escapeHtml(text: string): string {

@@ -5,7 +5,7 @@ import { isCsrfTokenValid, isSameOrigin } from '../http/csrf.ts';
 import { WeftError } from '../http/errors.ts';
 import { randomBase62 } from '../security/random-string.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { escapeHtml, renderPage } from './html.ts';
+import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth } from './page-auth.ts';
 
 function loginPage(workspaceName: string, csrf: string, { email = '', error = '' } = {}) {
@@ -33,12 +33,8 @@ export function loginRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWor
 
   function sendLoginPage(request: FastifyRequest, reply: FastifyReply, status: number, extra = {}) {
     const csrf = randomBase62(32);
-    return reply
-      .code(status)
-      .setCookie(cookies.loginCsrf, csrf, { ...cookieOptions, maxAge: 3600 })
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(loginPage(request.workspace.name, csrf, extra));
+    reply.setCookie(cookies.loginCsrf, csrf, { ...cookieOptions, maxAge: 3600 });
+    return sendPage(reply, loginPage(request.workspace.name, csrf, extra), status);
   }
 
   return async (app: FastifyInstance) => {

@@ -3,7 +3,7 @@ import type { Auth } from '../auth/index.ts';
 import { WeftError } from '../http/errors.ts';
 import type { ApiToken } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { escapeHtml, renderPage } from './html.ts';
+import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
 
 const date = (ms: number | null) =>
@@ -69,11 +69,7 @@ export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWork
 ${notice}
 ${tokenTable(tokens)}
 ${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
-    return reply
-      .code(status)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(renderPage({ ...context, title: 'API Tokens', body }));
+    return sendPage(reply, renderPage({ ...context, title: 'API Tokens', body }), status);
   }
 
   return async (app: FastifyInstance) => {
@@ -123,9 +119,7 @@ ${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
 <button type="submit" class="danger">Delete token</button>
 <a href="/settings/api-tokens">Cancel</a>
 </form>`;
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(renderPage({ ...context, title: 'Delete API token', body }));
+        return sendPage(reply, renderPage({ ...context, title: 'Delete API token', body }));
       },
     );
 

@@ -60,13 +60,19 @@ export async function startTestApp(
   const logger = captureLogs
     ? createLogger('info', { write: (line: string) => void logs.push(line) })
     : createLogger('silent');
-  const app = await createApp({
-    config,
-    storage: opened.storage,
-    logger,
-    clock,
-    ...(monotonicClock ? { monotonicClock } : {}),
-  });
+  let app: FastifyInstance;
+  try {
+    app = await createApp({
+      config,
+      storage: opened.storage,
+      logger,
+      clock,
+      ...(monotonicClock ? { monotonicClock } : {}),
+    });
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
   configure?.(app);
   await app.ready();
   // The app's own services, so a test acts through exactly what the routes use.

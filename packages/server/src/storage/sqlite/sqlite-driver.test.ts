@@ -184,3 +184,15 @@ describe('connections of a database file', () => {
     await db.close();
   });
 });
+
+test('syncs every commit to disk by default (synchronous=FULL); `normal` is a choice', async () => {
+  const level = async (options = {}) => {
+    const db = createSqliteDriver(fileDb(), options);
+    // PRAGMA synchronous is per connection: asked of the writer, which is what commits.
+    const [row] = await db.transaction((tx) => tx.query<{ synchronous: number }>('PRAGMA synchronous'));
+    await db.close();
+    return row!.synchronous;
+  };
+  assert.equal(await level(), 2, 'FULL');
+  assert.equal(await level({ synchronous: 'normal' }), 1, 'NORMAL');
+});
