@@ -41,6 +41,19 @@ export function countCommands(commands: readonly unknown[]): number {
   return count;
 }
 
+/** `read` with its answers kept by argument. */
+function memoize<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const answers = new Map<string, Promise<T>>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = read(key);
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
 /** Whether a command only reads: a query, or a batch of nothing but queries. */
 function isReadOnly(command: unknown): boolean {
   if (!isObject(command) || typeof command.command !== 'string') return false;
@@ -83,10 +96,14 @@ const commandBatch: CommandHandler = {
     try {
       return await context.db.transaction(
         async (tx) => {
-          const joined: CommandContext = {
-            ...context,
-            db: { ...tx, dialect: context.db.dialect, transaction: (work) => work(tx) },
+          const db: CommandContext['db'] = {
+            ...tx,
+            dialect: context.db.dialect,
+            transaction: (work) => work(tx),
           };
+          // Nothing changes the schema in a batch of queries: read it once, not once per query.
+          if (readOnly) db.getSchema = memoize(tx.getSchema);
+          const joined: CommandContext = { ...context, db };
           const results: Envelope[] = [];
           for (const [index, command] of commands.entries()) {
             const envelope = await runCommand(command, joined, context.log);
