@@ -8,7 +8,7 @@ import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
 import { type Config, ConfigError } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
-import { connectionOptions, registerConnectionLimits } from './http/connection-limits.ts';
+import { connectionOptions, registerConnectionLimits, requestArrived } from './http/connection-limits.ts';
 import { countHeader } from './http/count-header.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { httpErrors } from './http/errors.ts';
@@ -89,6 +89,7 @@ export async function createApp({
 
   // Hooks on every request are callback-style: an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
+    requestArrived(request.raw);
     reply.header('x-request-id', request.id);
     // RFC 9112 §3.2: a request with more than one Host is answered 400 (Node keeps the first).
     if (countHeader(request.raw, 'host') > 1)

@@ -159,10 +159,7 @@ for (const backend of backends) {
         while (!t.logs.some((line) => line.includes('the client went away')))
           await new Promise((resolve) => setImmediate(resolve));
         onTick = null;
-        assert.ok(
-          ticks - startedAt < 300,
-          `${ticks - startedAt} checks after the client left, of some 900`,
-        );
+        assert.ok(ticks - startedAt < 300, `${ticks - startedAt} checks after the client left, of some 900`);
         assert.equal(await players(), 1, 'the batch rolled back and the last command never ran');
       });
     });

@@ -7,13 +7,23 @@ export const MAX_COMMAND_NESTING = 256;
  * query parser), which a body of a million brackets would otherwise overflow into a RangeError.
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: { value: object; depth: number }[] = [];
-  if (typeof value === 'object' && value !== null) stack.push({ value, depth: 1 });
-  while (stack.length > 0) {
-    const { value: container, depth } = stack.pop()!;
+  // Two stacks side by side: containers and their depths (no object per container).
+  const containers: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === 'object' && value !== null) {
+    containers.push(value);
+    depths.push(1);
+  }
+  while (containers.length > 0) {
+    const container = containers.pop()!;
+    const depth = depths.pop()!;
     if (depth > max) return true;
-    for (const child of Array.isArray(container) ? container : Object.values(container))
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    for (const child of Array.isArray(container) ? container : Object.values(container)) {
+      if (typeof child === 'object' && child !== null) {
+        containers.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }

@@ -46,12 +46,17 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     socket[firstRequestTimer] = timer;
     socket.once('close', () => clearTimeout(timer));
   });
-  server.on('request', (request: IncomingMessage) => {
-    const socket = request.socket as TimedSocket;
-    const timer = socket[firstRequestTimer];
-    if (timer) {
-      clearTimeout(timer);
-      socket[firstRequestTimer] = undefined;
-    }
-  });
+}
+
+/**
+ * Called for every request (from the app's one onRequest hook: a second 'request' listener would
+ * make Node copy its listener list on every request): the connection has sent one.
+ */
+export function requestArrived(request: IncomingMessage) {
+  const socket = request.socket as TimedSocket | null;
+  const timer = socket?.[firstRequestTimer];
+  if (timer) {
+    clearTimeout(timer);
+    socket![firstRequestTimer] = undefined;
+  }
 }

@@ -21,6 +21,6 @@ export function requestLogger(
   raw: IncomingMessage,
 ): FastifyBaseLogger {
   const given = raw.headers['x-request-id'];
-  const caller = typeof given === 'string' && PLAIN_ID.test(given) ? { callerRequestId: given } : {};
-  return logger.child({ ...bindings, ...caller }, options);
+  if (typeof given !== 'string' || !PLAIN_ID.test(given)) return logger.child(bindings, options);
+  return logger.child({ ...bindings, callerRequestId: given }, options);
 }

@@ -18,34 +18,40 @@ function setup(waitLimitMs = 1000) {
   return { clock, queue, ran, task };
 }
 
-test('keys take turns one task each, whatever one key queued first', async () => {
+test('a task with nothing waiting runs at once; once some wait, keys take turns one task each', async () => {
   const { queue, ran, task } = setup();
+  // The first runs in push, and holds the event loop past the slice: the rest wait for their turn.
+  const first = queue.push('A', task('a0', 5));
+  assert.deepEqual(ran, ['a0']);
   const all = [
     ...['a1', 'a2', 'a3', 'a4'].map((name) => queue.push('A', task(name))),
     queue.push('B', task('b1')),
     queue.push('B', task('b2')),
     queue.push('C', task('c1')),
   ];
-  assert.deepEqual(await Promise.all(all), ['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1']);
-  assert.deepEqual(ran, ['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
+  assert.deepEqual(await Promise.all([first, ...all]), ['a0', 'a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1']);
+  assert.deepEqual(ran, ['a0', 'a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
 });
 
 test('after holding the event loop for the slice, the rest waits for its next turn', async () => {
   const { queue, ran, task } = setup();
-  const done = ['x1', 'x2', 'x3'].map((name) => queue.push('X', task(name, 3)));
-  // Queued behind the first slice: it runs when the event loop turns, before the statements left.
+  // Queued before the first slice: it runs when the event loop turns, before the statements left.
   setImmediate(() => ran.push('event loop'));
+  const done = ['x1', 'x2', 'x3'].map((name) => queue.push('X', task(name, 3)));
   await Promise.all(done);
   assert.deepEqual(ran, ['x1', 'x2', 'event loop', 'x3']);
 });
 
 test('a task that waited longer than the wait limit is refused, not run', async () => {
   const { queue, ran, task } = setup(10);
+  const block = queue.push('W', task('block', 5));
+  // Both wait; the first of them runs 50 ms, longer than the second may wait.
   const slow = queue.push('A', task('slow', 50));
   const late = queue.push('B', task('late'));
+  await block;
   assert.equal(await slow, 'slow');
   await assert.rejects(late, DatabaseBusyError);
-  assert.deepEqual(ran, ['slow']);
+  assert.deepEqual(ran, ['block', 'slow']);
 });
 
 test("a task whose scope says stop gets the scope's error and is not run", async () => {

@@ -109,6 +109,22 @@ export function createFairQueue({
 
   return {
     push<T>(key: string, run: () => T, scope?: SqlScope): Promise<T> {
+      // Nothing waiting and the event loop not held too long: no turn to wait for, so it runs now.
+      if (size === 0 && !pumpScheduled) {
+        const at = now();
+        if (sliceStart === null) {
+          sliceStart = at;
+          setImmediate(endSlice);
+        }
+        if (at - sliceStart < sliceMs) {
+          try {
+            scope?.check();
+            return Promise.resolve(run());
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }
+      }
       return new Promise<T>((resolve, reject) => {
         const task: Task = {
           run,

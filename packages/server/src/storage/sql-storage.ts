@@ -17,16 +17,21 @@ function createRepositories(db: SqlExecutor): Repositories {
   };
 }
 
-/** The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. */
+/**
+ * The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. Its scoped
+ * storages share its `dataVersion` function, so caches keyed by it serve them all.
+ */
 export function createSqlStorage(driver: SqlDriver, clock: { now(): number } = Date): Storage {
-  return {
-    ...createRepositories(driver),
+  const dataVersion = () => driver.dataVersion();
+  const over = (executor: SqlDriver): Storage => ({
+    ...createRepositories(executor),
     dialect: driver.dialect,
-    transaction: (work, options) => driver.transaction((tx) => work(createRepositories(tx)), options),
-    scoped: (scope) => createSqlStorage(driver.scoped(scope), clock),
+    transaction: (work, options) => executor.transaction((tx) => work(createRepositories(tx)), options),
+    scoped: (scope) => over(driver.scoped(scope)),
     migrate: () => runMigrations(driver, migrations, clock.now()),
-    dataVersion: () => driver.dataVersion(),
-    ping: () => driver.ping(),
+    dataVersion,
+    ping: () => executor.ping(),
     close: () => driver.close(),
-  };
+  });
+  return over(driver);
 }

@@ -175,10 +175,11 @@ const MAX_CACHED_WORKSPACES = 1000;
  */
 export async function loadWorkspaceTypes(db: VersionedStorage, workspaceId: string): Promise<WorkspaceTypes> {
   if (typeof db.dataVersion !== 'function') return readWorkspaceTypes(db, workspaceId);
-  let cache = caches.get(db);
+  // Keyed by the version signal, which a storage shares with the scoped storages of its requests.
+  let cache = caches.get(db.dataVersion);
   if (!cache) {
     cache = new Map();
-    caches.set(db, cache);
+    caches.set(db.dataVersion, cache);
   }
   const version = db.dataVersion();
   const key = version ?? `schema:${await db.getSchemaVersion(workspaceId)}`;

@@ -58,6 +58,8 @@ export function openSqliteConnection(filename: string, options: SqliteConnection
   const cache = new Map<string, Prepared>();
   let cachedBytes = 0;
   let evictedBytes = 0;
+  /** Whether each statement seen only reads; kept apart from the cache, so asking moves nothing. */
+  const readOnly = new Map<string, boolean>();
 
   function prepare(sql: string): Prepared {
     let prepared = cache.get(sql);
@@ -107,7 +109,15 @@ export function openSqliteConnection(filename: string, options: SqliteConnection
     get cachedBytes() {
       return cachedBytes;
     },
-    isReadOnly: (sql) => prepare(sql).statement.readonly,
+    isReadOnly(sql) {
+      let known = readOnly.get(sql);
+      if (known === undefined) {
+        known = prepare(sql).statement.readonly;
+        if (readOnly.size >= 10_000) readOnly.clear();
+        readOnly.set(sql, known);
+      }
+      return known;
+    },
     all(sql, params) {
       const { statement, order } = prepare(sql);
       return statement.all(...bind(order, params));
