@@ -6,7 +6,7 @@ import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
-import { type Config, ConfigError } from './config/index.ts';
+import { type Config, ConfigError, configRules } from './config/index.ts';
 import { handleClientError } from './http/client-error.ts';
 import { connectionOptions, registerConnectionLimits, requestArrived } from './http/connection-limits.ts';
 import { countHeader } from './http/count-header.ts';
@@ -64,10 +64,9 @@ export async function createApp({
   clock = Date,
   monotonicClock,
 }: AppDependencies): Promise<FastifyInstance> {
-  if (config.requestTimeoutMs < config.headersTimeoutMs)
-    throw new ConfigError([
-      `WEFT_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must be at least WEFT_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`,
-    ]);
+  // The loader checks these rules for the process; a config built in code is checked here.
+  const problems = configRules.map((rule) => rule(config)).filter((problem) => problem !== null);
+  if (problems.length > 0) throw new ConfigError(problems);
   const limits = {
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,

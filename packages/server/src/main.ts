@@ -76,7 +76,10 @@ export async function serve({
         }),
     });
 
-    const app = await createApp({ config, storage, logger });
+    const app = await createApp({ config, storage, logger }).catch(async (error: unknown) => {
+      await storage.close();
+      throw error;
+    });
     await configureApp?.(app);
     try {
       await app.listen({ port: config.port, host: config.host });

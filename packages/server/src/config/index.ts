@@ -1,2 +1,2 @@
 export { ConfigError, type ConfigSources, createConfig, loadConfig } from './load-config.ts';
-export { type Config, configSchema, type OptionSpec } from './schema.ts';
+export { type Config, configRules, configSchema, type OptionSpec } from './schema.ts';

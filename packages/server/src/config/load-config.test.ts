@@ -63,3 +63,18 @@ test('never echoes the value of a secret option', () => {
 test('rejects a port out of range and a body limit below 1 KiB', () => {
   assert.equal(problemsOf(() => loadConfig({ env: { PORT: '70000', WEFT_BODY_LIMIT: '10' } })).length, 2);
 });
+
+test('checks rules between options: a request timeout shorter than the headers timeout names both', () => {
+  const [problem] = problemsOf(() =>
+    loadConfig({ env: { WEFT_HEADERS_TIMEOUT_MS: '5000', WEFT_REQUEST_TIMEOUT_MS: '1000' } }),
+  );
+  assert.match(
+    problem!,
+    /^WEFT_REQUEST_TIMEOUT_MS \(1000\) must be at least WEFT_HEADERS_TIMEOUT_MS \(5000\)/,
+  );
+});
+
+test('a workspace share of the PostgreSQL pool defaults to half of the pool', () => {
+  assert.equal(loadConfig({ env: { WEFT_DATABASE_POOL_SIZE: '20' } }).databaseWorkspaceConnections, 10);
+  assert.equal(loadConfig({ env: { WEFT_DATABASE_POOL_SIZE: '1' } }).databaseWorkspaceConnections, 1);
+});

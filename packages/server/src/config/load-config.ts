@@ -1,5 +1,5 @@
 import { InvalidValue } from './parsers.ts';
-import { type Config, configSchema, type OptionSpec } from './schema.ts';
+import { type Config, configRules, configSchema, type OptionSpec } from './schema.ts';
 
 /** Misconfiguration: names each offending option and says what a valid value looks like. */
 export class ConfigError extends Error {
@@ -41,6 +41,11 @@ export function loadConfig({ env, flags = {} }: ConfigSources): Config {
       problems.push(`${source} ${error.message}${shown}`);
     }
   }
+  if (problems.length === 0)
+    for (const rule of configRules) {
+      const problem = rule(config as Config);
+      if (problem) problems.push(problem);
+    }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config;
 }

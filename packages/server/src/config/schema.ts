@@ -292,5 +292,13 @@ export const configSchema = {
 
 type Schema = typeof configSchema;
 
+/** Rules between options, checked after each has been read: a problem names the options. */
+export const configRules: ((config: Config) => string | null)[] = [
+  (config) =>
+    config.requestTimeoutMs < config.headersTimeoutMs
+      ? `WEFT_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must be at least WEFT_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`
+      : null,
+];
+
 /** The validated configuration, one property per option of `configSchema`. */
 export type Config = { -readonly [K in keyof Schema]: Schema[K] extends OptionSpec<infer T> ? T : never };
