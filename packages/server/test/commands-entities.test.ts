@@ -535,6 +535,35 @@ for (const backend of backends) {
       assert.ok((await fieldNames()).includes('Cricket/Nickname'));
     });
 
+    test('sums and averages of the largest decimals stay finite, on both databases; larger ones are refused', async () => {
+      const height = async (value: unknown) =>
+        run({
+          command: 'fibery.entity/create',
+          args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'Giant', 'Cricket/Height': value } },
+        });
+      const created = [await height(1e300), await height(1)];
+      assert.ok(created.every((envelope) => envelope.success));
+      // PostgreSQL's avg of doubles also sums squares of their spread: (1e300)² overflows there.
+      const [totals] = await ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': { sum: ['q/sum', ['Cricket/Height']], avg: ['q/avg', ['Cricket/Height']] },
+            'q/where': ['=', ['Cricket/Name'], '$name'],
+          },
+          params: { $name: 'Giant' },
+        },
+      });
+      assert.deepEqual(totals, { sum: 1e300, avg: 5e299 });
+      assert.equal((await height(1.1e300)).result.name, 'entity.error/invalid-value');
+      for (const envelope of created)
+        await ok({
+          command: 'fibery.entity/delete',
+          args: { type: 'Cricket/Player', entity: { 'fibery/id': envelope.result['fibery/id'] } },
+        });
+    });
+
     test('delete removes the entity', async () => {
       assert.equal(
         await ok({

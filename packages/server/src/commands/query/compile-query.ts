@@ -98,12 +98,15 @@ class Builder {
   /**
    * An aggregate of `expr`, the value at the end of `path`. `count(*)` where the counted value cannot
    * be null, so the database may count from an index; a sum as a double on SQLite (`total`), whose
-   * `sum` of integers fails on overflow where PostgreSQL's does not; text bytewise.
+   * `sum` of integers fails on overflow where PostgreSQL's does not; an average as the sum over the
+   * count, since PostgreSQL's `avg` of doubles also sums their squares, which overflow long before the
+   * sum does; text bytewise. (NULL / 0 is NULL on both: no rows, no average.)
    */
   aggregate(fn: AggregateFn, expr: string, path: FieldPath): string {
     if (fn === 'count') return isId(path) ? 'count(*)' : `count(${expr})`;
-    if (fn === 'sum') return this.dialect === 'sqlite' ? `total(${expr})` : `COALESCE(sum(${expr}), 0)`;
-    if (fn === 'avg') return `avg(${expr})`;
+    const sum = this.dialect === 'sqlite' ? `total(${expr})` : `sum(${expr})`;
+    if (fn === 'sum') return this.dialect === 'sqlite' ? sum : `COALESCE(${sum}, 0)`;
+    if (fn === 'avg') return `(${sum} / count(${expr}))`;
     return `${fn}(${this.collate(expr, path.field)})`;
   }
 
