@@ -52,7 +52,7 @@ for (const backend of backends) {
       assertErrorBody(response.body, 'METHOD_NOT_ALLOWED');
     });
 
-    test('malformed or empty JSON is 400 INVALID_JSON', async () => {
+    test('malformed or empty JSON, or JSON with a __proto__ key, is 400 INVALID_JSON', async () => {
       for (const payload of ['{"a":', '', 'nul']) {
         const response = await t.app.inject({
           method: 'POST',
@@ -63,6 +63,16 @@ for (const backend of backends) {
         assert.equal(response.statusCode, 400, JSON.stringify(payload));
         assertErrorBody(response.body, 'INVALID_JSON');
       }
+      // Prototype poisoning: refused, and said so.
+      const poisoned = await t.app.inject({
+        method: 'POST',
+        url: '/test/echo',
+        payload: '{"a": {"__proto__": {"admin": true}}}',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(poisoned.statusCode, 400);
+      assertErrorBody(poisoned.body, 'INVALID_JSON');
+      assert.match(poisoned.json().error.message, /__proto__/);
     });
 
     test('a body over the limit is 413 BODY_TOO_LARGE, one within it is accepted', async () => {

@@ -10,7 +10,10 @@ const FASTIFY_CODES: Record<string, WeftError> = {
     'This Content-Type is not accepted here.',
   ),
   FST_ERR_CTP_EMPTY_JSON_BODY: httpErrors.INVALID_JSON('The body is empty but Content-Type says JSON.'),
-  FST_ERR_CTP_INVALID_JSON_BODY: httpErrors.INVALID_JSON('The body is not valid JSON.'),
+  // Fastify's parser also refuses "__proto__" and "constructor.prototype" keys (prototype poisoning).
+  FST_ERR_CTP_INVALID_JSON_BODY: httpErrors.INVALID_JSON(
+    'The body is not valid JSON, or has a "__proto__" or "constructor.prototype" key, which is refused.',
+  ),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: httpErrors.BAD_REQUEST('Content-Length does not match the body.'),
 };
 
