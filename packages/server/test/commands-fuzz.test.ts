@@ -390,13 +390,14 @@ const payload = fc.oneof(
 );
 
 /**
- * An answer as the databases must agree on it: exactly, but for fractions, which are rounded to 12
- * significant digits. Sums and averages of decimals are floating-point additions, which each
- * database does in its own order and way (SQLite compensates rounding errors, PostgreSQL does not),
- * so they may differ in their last digits (-3999999999.398 against -3999999999.3980002).
+ * An answer as the databases must agree on it: exactly, but for numbers, which are compared to 12
+ * significant digits. Sums and averages are floating-point arithmetic, which each database does in
+ * its own order and way (SQLite compensates rounding errors, PostgreSQL averages integers exactly), so
+ * they may differ in their last digits (-3999999999.398 against -3999999999.3980002, or an average
+ * of 1286742750677296 against 1286742750677296.4).
  */
 function comparable(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(12));
+  if (typeof value === 'number') return Number(value.toPrecision(12));
   if (Array.isArray(value)) return value.map(comparable);
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, comparable(item)]));
