@@ -279,6 +279,25 @@ for (const backend of backends) {
       );
     });
 
+    test('the …-ignoring-case? operators fold case by Unicode, the same on both databases', async () => {
+      const names = async (op: string, text: string) =>
+        (
+          await rows(
+            {
+              'q/from': 'fibery/user',
+              'q/select': ['user/name'],
+              'q/where': [op, ['user/name'], '$text'],
+              'q/order-by': [[['user/name'], 'q/asc']],
+            },
+            { $text: text },
+          )
+        ).map((row) => row['user/name']);
+      assert.deepEqual(await names('q/equals-ignoring-case?', 'ZOË ÜNICODE'), ['Zoë Ünicode']);
+      assert.deepEqual(await names('q/starts-with-ignoring-case?', 'émile'), ['Émile Borel']);
+      assert.deepEqual(await names('q/contains-ignoring-case?', 'ÜNI'), ['Zoë Ünicode']);
+      assert.deepEqual(await names('q/ends-with-ignoring-case?', 'BOREL'), ['Émile Borel']);
+    });
+
     test('counts with q/count', async () => {
       assert.deepEqual(
         await rows({ 'q/from': 'fibery/user', 'q/select': { n: ['q/count', 'fibery/id'] }, 'q/limit': 1 }),

@@ -291,7 +291,7 @@ class Scope {
 
   text(op: (Condition & { kind: 'text' })['op'], column: string, raw: string): string {
     const b = this.b;
-    const lower = `lower(${column})`;
+    const lower = `weft_lower(${column})`;
     const value = b.text(raw);
     switch (op) {
       case 'contains':
@@ -299,17 +299,17 @@ class Scope {
       case 'not-contains':
         return `NOT COALESCE(${b.contains(column, value)}, FALSE)`;
       case 'contains-ignoring-case':
-        return `COALESCE(${b.contains(lower, `lower(${value})`)}, FALSE)`;
+        return `COALESCE(${b.contains(lower, `weft_lower(${value})`)}, FALSE)`;
       case 'not-contains-ignoring-case':
-        return `NOT COALESCE(${b.contains(lower, `lower(${value})`)}, FALSE)`;
+        return `NOT COALESCE(${b.contains(lower, `weft_lower(${value})`)}, FALSE)`;
       case 'equals-ignoring-case':
-        return `${lower} = lower(${value})`;
+        return `${lower} = weft_lower(${value})`;
       case 'not-equals-ignoring-case':
-        return `(${lower} <> lower(${value}) OR ${column} IS NULL)`;
+        return `(${lower} <> weft_lower(${value}) OR ${column} IS NULL)`;
       case 'starts-with-ignoring-case':
-        return `lower(substr(${column}, 1, length(${value}))) = lower(${value})`;
+        return `weft_lower(substr(${column}, 1, length(${value}))) = weft_lower(${value})`;
       case 'ends-with-ignoring-case':
-        return `(length(${column}) >= length(${value}) AND lower(substr(${column}, length(${column}) - length(${value}) + 1)) = lower(${value}))`;
+        return `(length(${column}) >= length(${value}) AND weft_lower(substr(${column}, length(${column}) - length(${value}) + 1)) = weft_lower(${value}))`;
     }
   }
 

@@ -4,6 +4,7 @@ import { schemaMigration } from './003-schema.ts';
 import { relationsMigration } from './004-relations.ts';
 import { workspaceRateLimitMigration } from './005-workspace-rate-limit.ts';
 import { idOrderIndexMigration } from './006-id-order-index.ts';
+import { unicodeLowerMigration } from './007-unicode-lower.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   relationsMigration,
   workspaceRateLimitMigration,
   idOrderIndexMigration,
+  unicodeLowerMigration,
 ];

@@ -52,6 +52,10 @@ export function openSqliteConnection(filename: string, options: SqliteConnection
       db.pragma('foreign_keys = ON');
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     }
+    // Unicode lower case, as PostgreSQL's weft_lower (migration 007): SQLite's lower is ASCII only.
+    db.function('weft_lower', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : value,
+    );
     return db;
   };
   let db = open();
