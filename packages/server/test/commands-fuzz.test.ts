@@ -85,7 +85,7 @@ const SETUP = [
           ? { 'fibery/id': item }
           : {
               'fibery/id': item,
-              'Fz/Name': ['Alpha', 'beta', 'Gamma ray', '', 'ÄÖÜ', 'alpha', '100', 'x'][i],
+              'Fz/Name': ['Alpha', 'beta', 'Gamma ray', '', 'ÄÖÜ', 'ΟΔΥΣΣΕΥΣ', 'İstanbul', 'straße'][i],
               'Fz/Count': [0, -3, 42, 7, 9_007_199_254_740_991, 1, 42][i],
               'Fz/Price': ['2.01', 0.5, -1e10, 3, 0, 1e-7, 99.99][i],
               'Fz/Done': i % 2 === 0,
@@ -124,6 +124,12 @@ const awkwardText = fc.constantFrom(
   'ALPHA',
   'ä',
   'Ä',
+  'İ',
+  'i̇',
+  'ß',
+  'ẞ',
+  'ΣΑΣ',
+  'σας',
   'a\u0000b',
   '\u0000',
   '\ud800',
