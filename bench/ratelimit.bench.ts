@@ -35,6 +35,7 @@ function memoryDecisionMicros(): number {
       credential: { key: `t${i % 100_000}`, limit: 3 },
       workspace: { key: workspaces[i % 10_000]!, limit: 7 },
       windowMs: 1000,
+      toleranceMs: 100,
     });
   }
   return Number(process.hrtime.bigint() - start) / n / 1000;
@@ -103,6 +104,7 @@ async function redisComparison(url: string) {
       credential: { key: `t${i % 100_000}`, limit: 3 },
       workspace: { key: workspaces[i % 10_000]!, limit: 7 },
       windowMs: 1000,
+      toleranceMs: 100,
     });
   const keys = (i: number) => [
     `bench:{${workspaces[i % 10_000]}}:c:t${i % 100_000}`,

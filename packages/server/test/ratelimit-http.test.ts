@@ -38,6 +38,8 @@ describe('rate limits over HTTP (in process)', () => {
       config: {
         rateLimitToken: 3,
         rateLimitWorkspace: 7,
+        // The exact limits: the tolerance is tested on its own below.
+        rateLimitToleranceMs: 0,
         metricsToken: METRICS_TOKEN,
         baseDomain: 'weft.test',
       },
@@ -193,6 +195,80 @@ describe('rate limits over HTTP (in process)', () => {
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="token"\} \d+/);
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="workspace"\} \d+/);
     assert.match(response.body, /weft_rate_limit_rejected_total\{scope="session"\} 1/);
+  });
+});
+
+describe('rate limits with the default tolerance (100 ms)', () => {
+  let t: TestApp;
+  let now = 10_000;
+  const tokens: string[] = [];
+
+  before(async () => {
+    t = await startTestApp(sqlite, {
+      config: { rateLimitToken: 3, rateLimitWorkspace: 7 },
+      monotonicClock: () => now,
+    });
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
+      const { user, token } = await memberWithToken(t, 'demo', email);
+      tokens.push(token, (await t.tokens.createToken(user)).value, (await t.tokens.createToken(user)).value);
+    }
+  });
+  after(() => t?.close());
+  const get = (token: string) =>
+    t.app.inject({ url: '/api/tokens', headers: { authorization: `Token ${token}` } });
+
+  /** A deterministic jitter in [-50, 50] ms for request `i` (a linear congruential sequence). */
+  const jitter = (i: number) => (((i * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648) * 100 - 50;
+
+  /** Sends `count` requests, each `send(i)` at its time; resolves with the statuses, in order. */
+  async function paced(count: number, timeOf: (i: number) => number, send: (i: number) => Promise<number>) {
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => timeOf(a) - timeOf(b));
+    const statuses: number[] = [];
+    for (const i of order) {
+      now = timeOf(i);
+      statuses[i] = await send(i);
+    }
+    return statuses;
+  }
+
+  test('a client sending 3 a second whose requests arrive up to 50 ms early or late is never refused', async () => {
+    const start = now + 5000;
+    const statuses = await paced(
+      600,
+      (i) => start + (i * 1000) / 3 + jitter(i),
+      async () => (await get(tokens[0]!)).statusCode,
+    );
+    assert.deepEqual(
+      statuses.map((status, i) => [status, i]).filter(([status]) => status !== 200),
+      [],
+      'no request refused',
+    );
+    now = start + 250_000;
+  });
+
+  test('a workspace sending 7 a second over its tokens, with the same jitter, is never refused', async () => {
+    const start = now + 5000;
+    const statuses = await paced(
+      700,
+      (i) => start + (i * 1000) / 7 + jitter(i),
+      async (i) => (await get(tokens[i % tokens.length]!)).statusCode,
+    );
+    assert.equal(statuses.filter((status) => status !== 200).length, 0);
+    now = start + 150_000;
+  });
+
+  test('bursts are still refused: 3 in any 900 ms, never more than 4 in any second', async () => {
+    now += 5000;
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await get(tokens[1]!)).statusCode);
+    assert.deepEqual(codes, [200, 200, 200, 429, 429]);
+    // Room comes back at 900 ms: a fourth within the second, then no fifth.
+    now += 899;
+    assert.equal((await get(tokens[1]!)).statusCode, 429);
+    now += 1;
+    assert.equal((await get(tokens[1]!)).statusCode, 200);
+    now += 50;
+    assert.equal((await get(tokens[1]!)).statusCode, 429, 'a fifth within 1 s of the first');
   });
 });
 

@@ -1,6 +1,7 @@
-// Three Weft processes sharing one Redis and one database: one token's requests spread over all
-// three are admitted exactly 3 per second, never more in any 1-second interval; five tokens of one
-// workspace never more than 7. Admissions are read from the servers' debug logs, on Redis's clock.
+// Three Weft processes sharing one Redis and one database, with the default tolerance of 100 ms: one
+// token's requests spread over all three are admitted never more than 3 in any 900 ms (4 in any
+// second); five tokens of one workspace never more than 7 (8). Admissions are read from the servers'
+// debug logs, on Redis's clock.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
@@ -22,10 +23,11 @@ function admitted(processes: WeftProcess[], from: number[]): number[] {
   return times.sort((a, b) => a - b);
 }
 
-function maxInAnySecond(times: number[]): number {
+/** The most admissions in any interval of `spanUs`. */
+function maxInAny(times: number[], spanUs: number): number {
   let most = 0;
   for (let i = 0, j = 0; j < times.length; j++) {
-    while (times[j]! - times[i]! >= 1_000_000) i++;
+    while (times[j]! - times[i]! >= spanUs) i++;
     most = Math.max(most, j - i + 1);
   }
   return most;
@@ -52,7 +54,7 @@ async function flood(urls: string[], tokens: string[], clients: number, ms: numb
 }
 
 describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, () => {
-  test(`one token: exactly 3 per second; five tokens: never more than 7 (${place.name})`, async (t) => {
+  test(`one token: never more than 3 in any 900 ms; five tokens: never more than 7 (${place.name})`, async (t) => {
     const where = await place.createPlace();
     const env = { ...where.env, PORT: '0', REDIS_URL: TEST_REDIS_URL!, WEFT_LOG_LEVEL: 'debug' };
     const first = spawnWeft(['serve'], env);
@@ -72,13 +74,12 @@ describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, ()
     const statuses = await flood(urls, [token!], 200, 2500);
     assert.ok((statuses.get(429) ?? 0) > 100, `mostly refused: ${JSON.stringify([...statuses])}`);
     const times = admitted(processes, from);
-    assert.equal(maxInAnySecond(times), 3, 'never more than 3 in any 1-second interval');
-    // Demand never stops, so each whole second from the first admission holds exactly 3.
-    for (let second = 0; second < 2; second++) {
-      const start = times[0]! + second * 1_000_000;
-      const inSecond = times.filter((time) => time >= start && time < start + 1_000_000);
-      assert.equal(inSecond.length, 3, `second ${second}: ${inSecond.length} admitted`);
-    }
+    // The default tolerance of 100 ms: never more than 3 in any 900 ms, so never more than 4 in any
+    // second; and as demand never stops, the limit is used to the full: 3 every 900 ms.
+    assert.equal(maxInAny(times, 900_000), 3, 'never more than 3 in any 900 ms');
+    assert.ok(maxInAny(times, 1_000_000) <= 4, 'never more than 4 in any second');
+    const inTwoSeconds = times.filter((time) => time < times[0]! + 2_000_000).length;
+    assert.ok(inTwoSeconds >= 6 && inTwoSeconds <= 8, `${inTwoSeconds} admitted in the first 2 s`);
 
     // Five tokens of one workspace (two users: at most 3 tokens each).
     const cli = async (args: string[]) => {
@@ -107,6 +108,7 @@ describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, ()
     from = processes.map((proc) => proc.stdout().length);
     await flood(urls, tokens, 200, 2500);
     const all = admitted(processes, from);
-    assert.equal(maxInAnySecond(all), 7, 'never more than 7 in any 1-second interval for the workspace');
+    assert.equal(maxInAny(all, 900_000), 7, 'never more than 7 in any 900 ms for the workspace');
+    assert.ok(maxInAny(all, 1_000_000) <= 8, 'never more than 8 in any second');
   });
 });

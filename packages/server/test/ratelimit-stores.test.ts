@@ -1,6 +1,7 @@
 // One property for both rate-limit stores: random bursts from many concurrent clients of one
 // workspace, then every admission checked against both limits on the store's own clock (µs): never
-// more than N in any window-long interval, and no request refused while its limits had room.
+// more than N in any window-long interval (N + 1 with a tolerance τ, and then never more than N in
+// any interval of window − τ), and no request refused while its limits had room.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -34,7 +35,7 @@ function admissions(outcomes: Outcome[], keyOf: (client: number) => string) {
 }
 
 /** At most `limit` admissions in any window-long half-open interval, to the µs. */
-function assertNeverOver(times: number[], limit: number, windowUs: number, what: string) {
+function assertAtMost(times: number[], limit: number, windowUs: number, what: string) {
   for (let i = limit; i < times.length; i++) {
     // Interval [times[i-limit], times[i-limit] + window) must not hold times[i] too.
     assert.ok(
@@ -44,34 +45,51 @@ function assertNeverOver(times: number[], limit: number, windowUs: number, what:
   }
 }
 
+/** Both bounds of a limit: N + 1 per window and N per window − τ with a tolerance, N per window without. */
+function assertNeverOver(
+  times: number[],
+  limit: number,
+  windowUs: number,
+  toleranceUs: number,
+  what: string,
+) {
+  assertAtMost(times, limit + (toleranceUs > 0 ? 1 : 0), windowUs, what);
+  if (toleranceUs > 0)
+    assertAtMost(times, limit, windowUs - toleranceUs, `${what} (window less the tolerance)`);
+}
+
 /**
- * A refused request had its refusing limit full: `limit` admissions in (t − window, t]; and its wait
- * is exact: until the oldest admission that keeps a full limit full leaves the window (the longer of
- * the two waits when both limits are full).
+ * A refused request had its refusing limit full (N admissions in (t − window, t]; with a tolerance,
+ * N + 1 of them, or N in (t − (window − τ), t]); and its wait is exact: until enough admissions have
+ * left for both bounds of both limits to have room.
  */
-function assertRefusalsJustified(outcomes: Outcome[], windowUs: number, limits: Limits) {
+function assertRefusalsJustified(outcomes: Outcome[], windowUs: number, toleranceUs: number, limits: Limits) {
   const allowed = outcomes.filter((o) => o.decision.allowed);
+  const extra = toleranceUs > 0 ? 1 : 0;
   for (const { client, decision } of outcomes) {
     if (decision.allowed) continue;
     const t = decision.atUs;
-    const inWindow = (mine: boolean) =>
+    const inSpan = (mine: boolean, spanUs: number) =>
       allowed
-        .filter(
-          (o) => o.decision.atUs <= t && o.decision.atUs > t - windowUs && (!mine || o.client === client),
-        )
+        .filter((o) => o.decision.atUs <= t && o.decision.atUs > t - spanUs && (!mine || o.client === client))
         .map((o) => o.decision.atUs)
         .sort((x, y) => x - y);
-    const waitOf = (times: number[], limit: number) =>
-      times.length >= limit ? times[times.length - limit]! + windowUs - t : 0;
-    const tokenTimes = inWindow(true);
-    const workspaceTimes = inWindow(false);
-    const limit = decision.scope === 'workspace' ? limits.workspace : limits.token;
-    const times = decision.scope === 'workspace' ? workspaceTimes : tokenTimes;
+    const waitOf = (mine: boolean, limit: number) => {
+      const wide = inSpan(mine, windowUs);
+      const narrow = inSpan(mine, windowUs - toleranceUs);
+      const cap = limit + extra;
+      return Math.max(
+        wide.length >= cap ? wide[wide.length - cap]! + windowUs - t : 0,
+        extra && narrow.length >= limit ? narrow[narrow.length - limit]! + windowUs - toleranceUs - t : 0,
+      );
+    };
+    const mine = decision.scope !== 'workspace';
+    const limit = mine ? limits.token : limits.workspace;
     assert.ok(
-      times.length >= limit,
-      `refused by ${decision.scope} at ${t} with ${times.length} admissions in the window`,
+      waitOf(mine, limit) > 0,
+      `refused by ${decision.scope} at ${t} with ${inSpan(mine, windowUs).length} admissions in the window`,
     );
-    const wait = Math.max(waitOf(tokenTimes, limits.token), waitOf(workspaceTimes, limits.workspace));
+    const wait = Math.max(waitOf(true, limits.token), waitOf(false, limits.workspace));
     assert.ok(
       Math.abs(decision.retryMs * 1000 - wait) <= 2,
       `refused at ${t}: retry ${decision.retryMs} ms, expected ${wait / 1000} ms`,
@@ -97,25 +115,32 @@ describe('rate-limit stores: never more than the limits in any window, on their 
   ] as const) {
     test(`in process, with a monotonic clock moved by hand: ${name}`, async () => {
       await fc.assert(
-        fc.asyncProperty(scheduleOf(burst), fc.constantFrom(1000, 250), async (bursts, windowMs) => {
-          let now = 1_000;
-          const store = createMemoryStore({ now: () => now });
-          const workspace = randomUUID();
-          const outcomes: Outcome[] = [];
-          for (const burst of bursts) {
-            now += burst.gap;
-            for (const client of burst.clients) {
-              const decision = store.decide({
-                credential: { key: `t${client}`, limit: limits.token },
-                workspace: { key: workspace, limit: limits.workspace },
-                windowMs,
-              }) as Decision;
-              outcomes.push({ client, decision });
-              now += 0.001;
+        fc.asyncProperty(
+          scheduleOf(burst),
+          fc.constantFrom(1000, 250),
+          fc.constantFrom(0, 0.1),
+          async (bursts, windowMs, tolerance) => {
+            const toleranceMs = windowMs * tolerance;
+            let now = 1_000;
+            const store = createMemoryStore({ now: () => now });
+            const workspace = randomUUID();
+            const outcomes: Outcome[] = [];
+            for (const burst of bursts) {
+              now += burst.gap;
+              for (const client of burst.clients) {
+                const decision = store.decide({
+                  credential: { key: `t${client}`, limit: limits.token },
+                  workspace: { key: workspace, limit: limits.workspace },
+                  windowMs,
+                  toleranceMs,
+                }) as Decision;
+                outcomes.push({ client, decision });
+                now += 0.001;
+              }
             }
-          }
-          check(outcomes, windowMs, limits);
-        }),
+            check(outcomes, windowMs, toleranceMs, limits);
+          },
+        ),
         { numRuns: limits === FIBERY ? 2000 : 300 },
       );
     });
@@ -131,7 +156,7 @@ describe('rate-limit stores: never more than the limits in any window, on their 
       assert.equal(await store.ready(), true);
       try {
         await fc.assert(
-          fc.asyncProperty(scheduleOf(burst), async (bursts) => {
+          fc.asyncProperty(scheduleOf(burst), fc.constantFrom(0, 20), async (bursts, toleranceMs) => {
             // A short window keeps the real-time run short; the property is the same at any window.
             const windowMs = 200;
             const workspace = randomUUID();
@@ -144,13 +169,14 @@ describe('rate-limit stores: never more than the limits in any window, on their 
                     credential: { key: `t${client}`, limit: limits.token },
                     workspace: { key: workspace, limit: limits.workspace },
                     windowMs,
+                    toleranceMs,
                   }),
                 ),
               );
               for (const [i, decision] of decisions.entries())
                 outcomes.push({ client: b.clients[i]!, decision });
             }
-            check(outcomes, windowMs, limits);
+            check(outcomes, windowMs, toleranceMs, limits);
           }),
           { numRuns: 30 },
         );
@@ -161,11 +187,12 @@ describe('rate-limit stores: never more than the limits in any window, on their 
   }
 });
 
-function check(outcomes: Outcome[], windowMs: number, limits: Limits) {
+function check(outcomes: Outcome[], windowMs: number, toleranceMs: number, limits: Limits) {
   const windowUs = windowMs * 1000;
+  const toleranceUs = toleranceMs * 1000;
   for (const [key, times] of admissions(outcomes, (client) => `t${client}`))
-    assertNeverOver(times, limits.token, windowUs, `token ${key}`);
+    assertNeverOver(times, limits.token, windowUs, toleranceUs, `token ${key}`);
   for (const times of admissions(outcomes, () => 'workspace').values())
-    assertNeverOver(times, limits.workspace, windowUs, 'workspace');
-  assertRefusalsJustified(outcomes, windowUs, limits);
+    assertNeverOver(times, limits.workspace, windowUs, toleranceUs, 'workspace');
+  assertRefusalsJustified(outcomes, windowUs, toleranceUs, limits);
 }

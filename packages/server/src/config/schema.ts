@@ -143,6 +143,13 @@ export const configSchema = {
     parse: parseInteger(1, 3_600_000),
     default: 1000,
   }),
+  rateLimitToleranceMs: option({
+    env: 'WEFT_RATE_LIMIT_TOLERANCE_MS',
+    flag: 'rate-limit-tolerance-ms',
+    doc: 'Jitter forgiven: at most N in any window less this, N + 1 in any window, so a client pacing itself at the limit is never refused for requests arriving up to half this early or late; 0 is the exact limit. Below the window.',
+    parse: parseInteger(0, 3_600_000),
+    default: 100,
+  }),
   rateLimitRedisTimeoutMs: option({
     env: 'WEFT_RATE_LIMIT_REDIS_TIMEOUT_MS',
     flag: 'rate-limit-redis-timeout-ms',
@@ -294,6 +301,10 @@ type Schema = typeof configSchema;
 
 /** Rules between options, checked after each has been read: a problem names the options. */
 export const configRules: ((config: Config) => string | null)[] = [
+  (config) =>
+    config.rateLimitToleranceMs >= config.rateLimitWindowMs
+      ? `WEFT_RATE_LIMIT_TOLERANCE_MS (${config.rateLimitToleranceMs}) must be below WEFT_RATE_LIMIT_WINDOW_MS (${config.rateLimitWindowMs})`
+      : null,
   (config) =>
     config.requestTimeoutMs < config.headersTimeoutMs
       ? `WEFT_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must be at least WEFT_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`

@@ -14,6 +14,7 @@ export function rateLimitOptionsOf(config: Config): RateLimitOptions {
     credentialLimit: config.rateLimitToken,
     workspaceLimit: config.rateLimitWorkspace,
     windowMs: config.rateLimitWindowMs,
+    toleranceMs: config.rateLimitToleranceMs,
     redisUrl: config.redisUrl,
     redisTimeoutMs: config.rateLimitRedisTimeoutMs,
     redisFailure: config.rateLimitRedisFailure,

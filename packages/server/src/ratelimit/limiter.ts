@@ -21,6 +21,8 @@ export interface RateLimitOptions {
   credentialLimit: number;
   workspaceLimit: number;
   windowMs: number;
+  /** The tolerance τ of store.ts, in ms; 0 for exact limits. */
+  toleranceMs: number;
   redisUrl: string | undefined;
   redisTimeoutMs: number;
   redisFailure: FailureMode;

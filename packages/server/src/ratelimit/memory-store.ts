@@ -21,6 +21,28 @@ interface Log {
 /** The i-th oldest admission in the log. */
 const at = (log: Log, i: number) => log.times[(log.head + i) & (log.times.length - 1)]!;
 
+/** How many admissions of the log are later than `from`, counted from the newest. */
+function countAfter(log: Log, from: number): number {
+  let count = 0;
+  while (count < log.size && at(log, log.size - 1 - count) > from) count++;
+  return count;
+}
+
+/** Ms until the cap-th newest admission leaves a span of the log's window: when a limit has room. */
+function waitOf(log: Log, cap: number, span: number, t: number): number {
+  return log.size >= cap ? Math.max(0, at(log, log.size - cap) + span - t) : 0;
+}
+
+/**
+ * Ms until `log` has room under `limit`: N in the window without a tolerance; with one, N + 1 in the
+ * window and N in the window less the tolerance (store.ts). The log holds only the window.
+ */
+function waitFor(log: Log | null, limit: number, windowMs: number, toleranceMs: number, t: number): number {
+  if (!log) return 0;
+  if (toleranceMs === 0) return waitOf(log, limit, windowMs, t);
+  return Math.max(waitOf(log, limit + 1, windowMs, t), waitOf(log, limit, windowMs - toleranceMs, t));
+}
+
 function record(log: Log, t: number) {
   if (log.size === log.times.length) {
     const grown = new Float64Array(log.times.length * 2);
@@ -69,29 +91,29 @@ export function createMemoryStore({
 
   return {
     name: 'memory',
-    decide({ credential, workspace, windowMs }: LimitRequest): Decision {
+    decide({ credential, workspace, windowMs, toleranceMs }: LimitRequest): Decision {
       const t = now();
       if (++decisions >= nextSweep) sweep(t, windowMs);
       const c = credential.limit > 0 ? live(credentials, credential.key, t, windowMs) : null;
       const w = workspace.limit > 0 ? live(workspaces, workspace.key, t, windowMs) : null;
-      // The admission whose leaving makes room is the (n − limit + 1)-th oldest.
-      const wait = (log: Log | null, limit: number) =>
-        log && log.size >= limit ? at(log, log.size - limit) + windowMs - t : 0;
-      const cWait = wait(c, credential.limit);
-      const wWait = wait(w, workspace.limit);
+      const cWait = waitFor(c, credential.limit, windowMs, toleranceMs, t);
+      const wWait = waitFor(w, workspace.limit, windowMs, toleranceMs, t);
       const allowed = cWait === 0 && wWait === 0;
       if (allowed) {
         if (c) record(c, t);
         if (w) record(w, t);
       }
       const reset = (log: Log | null) => (log && log.size > 0 ? at(log, 0) + windowMs - t : 0);
+      // The room left is counted in the window less the tolerance.
+      const from = t - windowMs + toleranceMs;
+      const used = (log: Log) => (toleranceMs > 0 ? countAfter(log, from) : log.size);
       return {
         allowed,
         scope: allowed ? null : cWait >= wWait ? 'credential' : 'workspace',
         retryMs: Math.max(cWait, wWait),
         remaining: {
-          credential: c ? credential.limit - c.size : null,
-          workspace: w ? workspace.limit - w.size : null,
+          credential: c ? credential.limit - used(c) : null,
+          workspace: w ? workspace.limit - used(w) : null,
         },
         resetMs: { credential: reset(c), workspace: reset(w) },
         atUs: Math.round(t * 1000),

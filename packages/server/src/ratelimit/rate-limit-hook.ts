@@ -31,7 +31,7 @@ export function createRateLimitHook({
   log,
 }: {
   limiter: RateLimiter;
-  options: Pick<RateLimitOptions, 'credentialLimit' | 'workspaceLimit' | 'windowMs'>;
+  options: Pick<RateLimitOptions, 'credentialLimit' | 'workspaceLimit' | 'windowMs' | 'toleranceMs'>;
   metrics: RateLimitMetrics;
   log: FastifyBaseLogger;
 }) {
@@ -135,6 +135,7 @@ export function createRateLimitHook({
         credential: { key: `${kind}:${credential.id}`, limit: credentialLimit },
         workspace: { key: workspace.id, limit: workspaceLimit },
         windowMs: options.windowMs,
+        toleranceMs: options.toleranceMs,
       });
     } catch (error) {
       return failed(done, error);
