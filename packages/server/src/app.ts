@@ -14,6 +14,7 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { httpErrors } from './http/errors.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { registerJsonBodies, requireJsonBody } from './http/json-body.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { generateRequestId, requestLogger } from './http/request-id.ts';
@@ -102,6 +103,7 @@ export async function createApp({
   await registerOpenApi(app, { version: VERSION });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
+  registerJsonBodies(app);
 
   const auth = createAuth({
     config,
@@ -128,7 +130,7 @@ export async function createApp({
     metrics,
     log: app.log,
   });
-  const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, rateLimit];
+  const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, requireJsonBody, rateLimit];
   app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });
   // Declared up front so that setting them keeps one shape for every Request object (Fastify's
   // advice: properties added later deoptimise the request path).

@@ -230,6 +230,41 @@ for (const backend of backends) {
       assert.equal((await t.tokens.listTokens(user)).length, 3);
     });
 
+    test('a JSON content type with no body is no body; a body that is not JSON is 415 naming application/json', async () => {
+      const user = await newUser('bodies@example.com');
+      const token = (await t.tokens.createToken(user)).value;
+      const created = await api({
+        method: 'POST',
+        url: '/api/tokens',
+        token,
+        headers: { 'content-type': 'application/json' },
+        payload: '',
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(created.json().description, null);
+      // curl -d sends a form type; text is not JSON either: neither is read as a command.
+      for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+        const refused = await api({
+          method: 'POST',
+          url: '/api/commands',
+          token,
+          headers: { 'content-type': type },
+          payload: '{"command":"fibery.schema/query"}',
+        });
+        assert.equal(refused.statusCode, 415, type);
+        assert.equal(refused.json().error.code, 'UNSUPPORTED_MEDIA_TYPE');
+        assert.match(refused.json().error.message, /application\/json/);
+      }
+      const charset = await api({
+        method: 'POST',
+        url: '/api/commands',
+        token,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        payload: '{"command":"fibery.schema/query"}',
+      });
+      assert.equal(charset.json().success, true);
+    });
+
     test('DELETE removes a token, which gets 401 on its very next request', async () => {
       const user = await newUser('delete@example.com');
       const keep = (await t.tokens.createToken(user)).value;
@@ -239,8 +274,17 @@ for (const backend of backends) {
       assert.equal(deleted.statusCode, 204);
       assertAuthError(await api({ url: '/api/tokens', token: doomed.value }), 401, 'TOKEN_INVALID');
       const self = await t.tokens.createToken(user);
+      // Clients that send Content-Type: application/json on every request, bodiless DELETE included.
+      const json = { 'content-type': 'application/json' };
       assert.equal(
-        (await api({ method: 'DELETE', url: `/api/tokens/${self.token.id}`, token: self.value })).statusCode,
+        (
+          await api({
+            method: 'DELETE',
+            url: `/api/tokens/${self.token.id}`,
+            token: self.value,
+            headers: json,
+          })
+        ).statusCode,
         204,
       );
       assertAuthError(await api({ url: '/api/tokens', token: self.value }), 401, 'TOKEN_INVALID');

@@ -52,8 +52,8 @@ for (const backend of backends) {
       assertErrorBody(response.body, 'METHOD_NOT_ALLOWED');
     });
 
-    test('malformed or empty JSON, or JSON with a __proto__ key, is 400 INVALID_JSON', async () => {
-      for (const payload of ['{"a":', '', 'nul']) {
+    test('malformed JSON, or JSON with a __proto__ key, is 400 INVALID_JSON', async () => {
+      for (const payload of ['{"a":', 'nul', '{"a": 1} x']) {
         const response = await t.app.inject({
           method: 'POST',
           url: '/test/echo',

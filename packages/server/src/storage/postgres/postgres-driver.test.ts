@@ -44,9 +44,11 @@ describe('the PostgreSQL driver under load', {
     const db = createPostgresDriver(url!, { poolSize: 4, keyConnections: 2 });
     const a = db.scoped(stoppableScope('A').scope);
     const b = db.scoped(stoppableScope('B').scope);
-    const slow = [1, 2, 3].map(() => a.query('SELECT pg_sleep(0.4) /* share-a */'));
+    const slow = [1, 2, 3].map(() => a.query('SELECT pg_sleep(1) /* share-a */'));
     const quick = await b.query<{ one: number }>('SELECT 1 AS one');
     assert.deepEqual(quick, [{ one: 1 }]);
+    // Connections open at their own pace under load: wait until two of A's run, then look again.
+    while ((await running(db, 'share-a')) < 2) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(await running(db, 'share-a'), 2, "A's third statement waits for one of its two");
     await Promise.all(slow);
     await db.close();
