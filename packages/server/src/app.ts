@@ -16,6 +16,7 @@ import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { registerJsonBodies, requireJsonBody } from './http/json-body.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
+import { notImplementedRoutes } from './http/not-implemented-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { generateRequestId, requestLogger } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -138,6 +139,7 @@ export async function createApp({
   app.decorateRequest('principal', null as unknown as FastifyRequest['principal']);
 
   await app.register(healthRoutes({ storage, rateLimiter }));
+  await app.register(notImplementedRoutes());
   await app.register(metricsRoutes({ registry: metrics.registry, token: config.metricsToken }));
   await app.register(assetRoutes());
   await app.register(tokenRoutes({ auth, guard: apiGuard }));

@@ -45,6 +45,23 @@ for (const backend of backends) {
       assertErrorBody(response.body, 'NOT_FOUND');
     });
 
+    test("Fibery's APIs that Weft does not serve yet answer 501 NOT_IMPLEMENTED naming them, any method", async () => {
+      for (const [method, url] of [
+        ['GET', '/api/documents/00000000-0000-4000-8000-000000000001?format=md'],
+        ['POST', '/api/documents/commands?format=md'],
+        ['POST', '/api/files'],
+        ['GET', '/api/files/secret'],
+        ['GET', '/api/webhooks/v2'],
+        ['DELETE', '/api/webhooks/v2/5'],
+        ['POST', '/api/graphql/space/Cricket'],
+      ] as const) {
+        const response = await t.app.inject({ method, url });
+        assert.equal(response.statusCode, 501, `${method} ${url}`);
+        assertErrorBody(response.body, 'NOT_IMPLEMENTED');
+        assert.match(response.json().error.feature, /^\/api\//);
+      }
+    });
+
     test('a known route with the wrong method is 405 with Allow', async () => {
       const response = await t.app.inject({ method: 'DELETE', url: '/healthz' });
       assert.equal(response.statusCode, 405);

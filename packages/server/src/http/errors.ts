@@ -64,6 +64,10 @@ export const httpErrors = defineErrors('http', {
   BODY_TOO_LARGE: { status: 413, doc: 'The body is larger than WEFT_BODY_LIMIT.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, doc: 'The Content-Type is not one this route accepts.' },
   INTERNAL_ERROR: { status: 500, doc: 'An unexpected failure; the log has the detail under the request id.' },
+  NOT_IMPLEMENTED: {
+    status: 501,
+    doc: 'A Fibery API that Weft does not serve yet (documents, files, webhooks, GraphQL); `feature` names its path.',
+  },
   NOT_READY: { status: 503, doc: 'The storage cannot be reached; returned by /readyz.' },
   DATABASE_BUSY: {
     status: 503,
