@@ -53,9 +53,65 @@ describe('fibery.schema/query and GET /api/schema', () => {
     }
   });
 
+  test('lists the primitive types as Fibery does, and every field type is a type of the schema', async () => {
+    const types = (await t.app.inject({ url: '/api/schema', headers: auth() })).json()['fibery/types'] as {
+      'fibery/name': string;
+      'fibery/meta': Record<string, unknown>;
+      'fibery/fields': { 'fibery/type': string }[];
+    }[];
+    const byName = new Map(types.map((type) => [type['fibery/name'], type]));
+    for (const name of [
+      'fibery/text',
+      'fibery/int',
+      'fibery/decimal',
+      'fibery/bool',
+      'fibery/date',
+      'fibery/date-time',
+    ])
+      assert.deepEqual(
+        byName.get(name)?.['fibery/meta'],
+        { 'fibery/primitive?': true, 'fibery/domain?': false },
+        name,
+      );
+    assert.equal(byName.get('fibery/user')!['fibery/meta']['fibery/primitive?'], false);
+    // The n8n node looks each field's type up in the schema, and fails on one it cannot find.
+    for (const type of types)
+      for (const field of type['fibery/fields'])
+        assert.ok(byName.has(field['fibery/type']), field['fibery/type']);
+  });
+
+  test('with-description adds a description to every type and field (the MCP server asks for them)', async () => {
+    const plain = (await t.app.inject({ url: '/api/schema', headers: auth() })).json();
+    assert.equal('fibery/description' in plain['fibery/types'][0], false);
+    const described = (
+      await t.app.inject({
+        url: '/api/schema?with-description=true&with-soft-deleted=false',
+        headers: auth(),
+      })
+    ).json();
+    const command = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/commands',
+        headers: auth(),
+        payload: { command: 'fibery.schema/query', args: { 'with-description?': true } },
+      })
+    ).json().result;
+    for (const schema of [described, command])
+      for (const type of schema['fibery/types']) {
+        assert.ok('fibery/description' in type, type['fibery/name']);
+        for (const field of type['fibery/fields']) assert.ok('fibery/description' in field);
+      }
+    const int = described['fibery/types'].find(
+      (type: { 'fibery/name': string }) => type['fibery/name'] === 'fibery/int',
+    );
+    assert.equal(int['fibery/description'], 'A whole number.');
+  });
+
   test('every field the schema lists can be queried', async () => {
     const schema = await t.app.inject({ url: '/api/schema', headers: auth() });
     for (const type of schema.json()['fibery/types']) {
+      if (type['fibery/meta']['fibery/primitive?']) continue;
       const select = type['fibery/fields'].map((f: { 'fibery/name': string }) => f['fibery/name']);
       const response = await t.app.inject({
         method: 'POST',

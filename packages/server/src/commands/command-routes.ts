@@ -53,7 +53,10 @@ export function commandRoutes({
         },
       },
       async (request, reply) => {
-        const body = JSON.stringify(await describeSchema(scoped(request), request.principal.workspace.id));
+        const withDescriptions = (request.query as Record<string, unknown>)['with-description'] === 'true';
+        const body = JSON.stringify(
+          await describeSchema(scoped(request), request.principal.workspace.id, withDescriptions),
+        );
         const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
         reply.header('etag', etag).header('cache-control', 'private, no-cache');
         const given = request.headers['if-none-match'];
