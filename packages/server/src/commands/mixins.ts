@@ -80,15 +80,45 @@ const MIXINS: Record<string, (change: SchemaChange, typeName: string) => Promise
   },
 };
 
+/**
+ * Installs the mixins `args.types` names, within a schema change: on its own (the command below) or as
+ * a sub-command of `fibery.schema/batch` right after the database's `schema.type/create`, as both JS
+ * clients create a database.
+ */
+export async function applyMixins(args: Record<string, unknown>, change: SchemaChange): Promise<void> {
+  const wanted = args.types;
+  if (!isObject(wanted) || Object.keys(wanted).length === 0)
+    throw commandError(
+      'schema.error/invalid-command',
+      'args.types maps a database to its mixins: {"Space/Database": ["fibery/rank-mixin"]}.',
+    );
+  for (const [typeName, mixins] of Object.entries(wanted)) {
+    const type = (await currentSchema(change)).find((t) => t.name === typeName);
+    if (!type || type.meta['fibery/enum?'] === true) throw typeNotFound(typeName);
+    if (!Array.isArray(mixins))
+      throw commandError('schema.error/invalid-command', `The mixins of "${typeName}" are a list.`);
+    for (const mixin of mixins) {
+      const install = typeof mixin === 'string' && Object.hasOwn(MIXINS, mixin) ? MIXINS[mixin] : undefined;
+      if (!install)
+        throw commandError(
+          'schema.error/unsupported-mixin',
+          `Mixin ${show(mixin, 100)} is not one this server implements.`,
+          { mixin: quote(mixin, 100) },
+        );
+      const current = (await typeNamed(change, typeName)).meta;
+      const installed = isObject(current['app/mixins']) ? current['app/mixins'] : {};
+      if (installed[mixin] === true) continue;
+      await install(change, typeName);
+      await change.tx.updateSchemaType(type.id, {
+        meta: { ...current, 'app/mixins': { ...installed, [mixin]: true } },
+      });
+    }
+  }
+}
+
 export const installMixins: CommandHandler = {
   privilege: 'schema',
   async run(args, { db, principal, clock }) {
-    const wanted = args.types;
-    if (!isObject(wanted) || Object.keys(wanted).length === 0)
-      throw commandError(
-        'schema.error/invalid-command',
-        'args.types maps a database to its mixins: {"Space/Database": ["fibery/rank-mixin"]}.',
-      );
     await db.transaction(async (tx) => {
       const change: SchemaChange = {
         tx,
@@ -96,31 +126,7 @@ export const installMixins: CommandHandler = {
         workspaceId: principal.workspace.id,
         now: clock.now(),
       };
-      for (const [typeName, mixins] of Object.entries(wanted)) {
-        const type = (await currentSchema(change)).find((t) => t.name === typeName);
-        if (!type || type.meta['fibery/enum?'] === true) throw typeNotFound(typeName);
-        if (!Array.isArray(mixins))
-          throw commandError('schema.error/invalid-command', `The mixins of "${typeName}" are a list.`);
-        for (const mixin of mixins) {
-          const install =
-            typeof mixin === 'string' && Object.hasOwn(MIXINS, mixin) ? MIXINS[mixin] : undefined;
-          if (!install)
-            throw commandError(
-              'schema.error/unsupported-mixin',
-              `Mixin ${show(mixin, 100)} is not one this server implements.`,
-              {
-                mixin: quote(mixin, 100),
-              },
-            );
-          const current = (await typeNamed(change, typeName)).meta;
-          const installed = isObject(current['app/mixins']) ? current['app/mixins'] : {};
-          if (installed[mixin] === true) continue;
-          await install(change, typeName);
-          await tx.updateSchemaType(type.id, {
-            meta: { ...current, 'app/mixins': { ...installed, [mixin]: true } },
-          });
-        }
-      }
+      await applyMixins(args, change);
       await tx.bumpSchemaVersion(principal.workspace.id);
     });
     return 'ok';

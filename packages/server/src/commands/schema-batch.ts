@@ -15,6 +15,7 @@ import type { Dialect, RelationStorage, Repositories, SchemaField, SchemaType } 
 import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
+import { applyMixins } from './mixins.ts';
 import { STANDARD_FIELDS } from './query/domain-types.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
 
@@ -28,12 +29,20 @@ export const generated = (prefix: string) => `${prefix}_${randomBytes(8).toStrin
 
 const invalidCommand = (message: string) => commandError('schema.error/invalid-command', message);
 
-export function checkName(name: unknown, what: string): string {
+/**
+ * Field names of reserved namespaces that a database may have all the same, as Fibery's clients and
+ * docs give them: `fibery/name`, the title field both JS clients add to every database they create,
+ * and `user/…`, the space of old workspaces' fields (`user/salary` on a `Cricket/Player`).
+ */
+const isAllowedFieldName = (parts: string[]) =>
+  (parts[0] === 'fibery' && parts[1] === 'name') || parts[0] === 'user';
+
+export function checkName(name: unknown, what: string, { field = false } = {}): string {
   const parts = typeof name === 'string' ? name.split('/') : [];
   if (
     parts.length !== 2 ||
     !parts.every((part) => PART.test(part)) ||
-    RESERVED_NAMESPACES.has(parts[0]!) ||
+    (RESERVED_NAMESPACES.has(parts[0]!) && !(field && isAllowedFieldName(parts))) ||
     !isDisplaySafe(name as string)
   ) {
     throw commandError(
@@ -231,7 +240,7 @@ export async function addField(
 async function createType(args: Record<string, unknown>, change: SchemaChange) {
   const name = checkName(args['fibery/name'], 'Database name');
   await createTypeNamed(change, name, meta(args['fibery/meta']), args['fibery/fields'] ?? [], (f) =>
-    checkName(f, 'Field name'),
+    checkName(f, 'Field name', { field: true }),
   );
 }
 
@@ -271,7 +280,7 @@ export async function createTypeNamed(
 async function createField(args: Record<string, unknown>, change: SchemaChange) {
   const holder = findType(await currentSchema(change), args['fibery/holder-type']);
   await addField(change, holder.name, {
-    name: checkName(args['fibery/name'], 'Field name'),
+    name: checkName(args['fibery/name'], 'Field name', { field: true }),
     fiberyType: args['fibery/type'],
     meta: meta(args['fibery/meta']),
   });
@@ -392,7 +401,7 @@ async function deleteField(args: Record<string, unknown>, change: SchemaChange) 
 async function renameField(args: Record<string, unknown>, change: SchemaChange) {
   const holder = findType(await currentSchema(change), args['holder-type']);
   const field = findField(holder, args['from-name']);
-  const to = checkName(args['to-name'], 'Field name');
+  const to = checkName(args['to-name'], 'Field name', { field: true });
   if (holder.fields.some((f) => f.name === to) || Object.hasOwn(STANDARD_FIELDS, to))
     throw commandError('schema.error/field-exists', `"${holder.name}" has a field "${to}" already.`);
   await change.tx.updateSchemaField(field.id, { name: to });
@@ -483,6 +492,8 @@ const SUB_COMMANDS: Record<string, (args: Record<string, unknown>, change: Schem
   'schema.field/set-meta': setFieldMeta,
   'schema.field/delete-meta': deleteFieldMeta,
   'schema.enum/create': createEnumCommand,
+  // Both JS clients install the rank mixin in the batch that creates the database.
+  'fibery.app/install-mixins': (args, change) => applyMixins(args, change),
 };
 
 export const schemaBatch: CommandHandler = {
