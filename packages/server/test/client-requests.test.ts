@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
 import { commandClient } from './helpers/commands.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { createTestClock, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /** The five fields the clients add to every database they create (their DOMAIN_TYPE_FIELDS). */
 const DOMAIN_TYPE_FIELDS = [
@@ -81,8 +81,9 @@ for (const backend of backends) {
       () => token,
     );
 
+    const clock = createTestClock();
     before(async () => {
-      t = await startTestApp(backend);
+      t = await startTestApp(backend, { clock });
       await t.accounts.createWorkspace({ slug: 'demo' });
       const { user } = await t.accounts.createUser({
         workspace: 'demo',
@@ -213,6 +214,34 @@ for (const backend of backends) {
         { command: 'fibery.entity/delete', args: { type: 'Testing/Author', entity: { 'fibery/id': isaac } } },
       ]);
       assert.equal(deleted.success, true);
+    });
+
+    test('without q/order-by rows come in creation order, then by id, so q/offset pages in creation order', async () => {
+      await ok({ command: 'fibery.schema/batch', args: { commands: createDatabase('Testing/Note') } });
+      // Ids in the opposite order of creation; the last two created in the same millisecond.
+      const ids = ['9', '8', '7', '6'].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+      for (const [i, id] of ids.entries()) {
+        if (i < 3) clock.advance(1000);
+        await ok({
+          command: 'fibery.entity/create',
+          args: { type: 'Testing/Note', entity: { 'fibery/id': id, 'fibery/name': `note ${i}` } },
+        });
+      }
+      const page = async (offset: number) =>
+        (
+          await ok({
+            command: 'fibery.entity/query',
+            args: {
+              query: {
+                'q/from': 'Testing/Note',
+                'q/select': ['fibery/name'],
+                'q/limit': 2,
+                'q/offset': offset,
+              },
+            },
+          })
+        ).map((row: { 'fibery/name': string }) => row['fibery/name']);
+      assert.deepEqual([...(await page(0)), ...(await page(2))], ['note 0', 'note 1', 'note 3', 'note 2']);
     });
 
     test("fields of old workspaces' user space are accepted on a database (user/salary, as Fibery's docs show)", async () => {

@@ -299,22 +299,35 @@ for (const backend of backends) {
       });
 
     if (backend.name === 'postgres')
-      test('on PostgreSQL, a page in the default order (by id, bytewise) is read from an index, not sorted', async () => {
-        const plan = async () =>
-          (await plansOf({ 'q/from': 'Cricket/Player', 'q/select': ['Cricket/Name'], 'q/limit': 2 })).join(
-            '\n',
-          );
+      test('on PostgreSQL, a page in the default order (creation date, then id bytewise) and a page by id are read from indexes, not sorted', async () => {
+        const plan = async (order?: unknown) =>
+          (
+            await plansOf({
+              'q/from': 'Cricket/Player',
+              'q/select': ['Cricket/Name'],
+              'q/limit': 2,
+              ...(order ? { 'q/order-by': order } : {}),
+            })
+          ).join('\n');
+        const byId = [[['fibery/id'], 'q/asc']];
         assert.doesNotMatch(await plan(), /Sort/);
-        // Tables made before the index existed get it from migration 006.
+        assert.doesNotMatch(await plan(byId), /Sort/);
+        // Tables made before the indexes existed get them from migrations 006 and 008.
         const [table] = (await t.storage.queryRows(
           "SELECT table_name FROM schema_types WHERE name = 'Cricket/Player'",
           [],
         )) as [{ table_name: string }];
         await t.storage.runStatement(`DROP INDEX ${table.table_name}_id_c`, []);
+        await t.storage.runStatement(`DROP INDEX ${table.table_name}_created`, []);
         assert.match(await plan(), /Sort/, 'without the index the page is sorted');
-        await t.storage.runStatement("DELETE FROM weft_migrations WHERE id = '006-id-order-index'", []);
-        assert.deepEqual(await t.storage.migrate(), ['006-id-order-index']);
+        assert.match(await plan(byId), /Sort/, 'without the index the page is sorted');
+        await t.storage.runStatement(
+          "DELETE FROM weft_migrations WHERE id IN ('006-id-order-index', '008-creation-order-index')",
+          [],
+        );
+        assert.deepEqual(await t.storage.migrate(), ['006-id-order-index', '008-creation-order-index']);
         assert.doesNotMatch(await plan(), /Sort/);
+        assert.doesNotMatch(await plan(byId), /Sort/);
       });
 
     test('paths through to-one relations and enums, in select, where and order-by', async () => {

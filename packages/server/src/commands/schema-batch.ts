@@ -11,7 +11,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDisplaySafe } from '../security/display-safe-text.ts';
-import type { Dialect, RelationStorage, Repositories, SchemaField, SchemaType } from '../storage/index.ts';
+import {
+  creationOrderIndex,
+  type Dialect,
+  type RelationStorage,
+  type Repositories,
+  type SchemaField,
+  type SchemaType,
+} from '../storage/index.ts';
 import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
@@ -106,7 +113,9 @@ export async function createTable(change: SchemaChange, table: string) {
   await change.tx.execDdl(
     `CREATE TABLE ${table} (id TEXT PRIMARY KEY, public_id BIGINT NOT NULL UNIQUE, creation_date BIGINT NOT NULL, modification_date BIGINT NOT NULL, created_by TEXT)${clustered(change)}`,
   );
-  // Queries order by id bytewise; on PostgreSQL only this index gives that order (migration 006).
+  // Queries order by creation date, then id bytewise (migration 008), and cursors page by id alone;
+  // on PostgreSQL only an index on (id COLLATE "C") gives that order (migration 006).
+  await change.tx.execDdl(creationOrderIndex(change.dialect, table));
   if (change.dialect === 'postgres')
     await change.tx.execDdl(`CREATE INDEX ${table}_id_c ON ${table} ((id COLLATE "C"))`);
 }

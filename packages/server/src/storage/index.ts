@@ -14,7 +14,7 @@ export type {
   WorkspaceUser,
 } from './contract.ts';
 export { normalizeEmail, ROLES } from './contract.ts';
-export { migrations } from './migrations/index.ts';
+export { creationOrderIndex, migrations } from './migrations/index.ts';
 export {
   describeDatabaseUrl,
   openStorage,

@@ -30,6 +30,7 @@ export async function runMigrations(
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;
       await tx.exec(migration.sqlByDialect?.[tx.dialect] ?? migration.sql);
+      await migration.apply?.(tx);
       await tx.run('INSERT INTO weft_migrations (id, applied_at) VALUES ($1, $2)', [migration.id, now]);
       applied.push(migration.id);
     }

@@ -424,15 +424,25 @@ function compileLevel(
   const shapers = query.select.nodes.map((node) => [node.key, shaper(node)] as const);
 
   const id = type.fields[type.idField]!;
-  const order = [
-    ...query.orderBy,
-    { path: { steps: [], field: id, name: type.idField }, direction: 'asc' as const },
-  ]
+  // Fibery's default order, and every order's tie-breakers: creation date, then id.
+  const created = type.fields['fibery/creation-date'];
+  const own = (field: FieldModel, name: string) => ({
+    path: { steps: [], field, name },
+    direction: 'asc' as const,
+  });
+  // Once an order names the row's own id it is total: what follows would only slow it (an index on
+  // the id alone would no longer give it).
+  const total = query.orderBy.findIndex(({ path }) => path.steps.length === 0 && path.field === id);
+  const order = (
+    total >= 0
+      ? query.orderBy.slice(0, total + 1)
+      : [...query.orderBy, ...(created ? [own(created, 'fibery/creation-date')] : []), own(id, type.idField)]
+  )
     .map(({ path, direction }) => {
       const expr = b.collate(scope.expr(path), path.field);
-      // The type's own id is never NULL: without a NULLS clause an index on it gives the order (on
-      // PostgreSQL, each entity table's `(id COLLATE "C")` index).
-      if (path.steps.length === 0 && path.field === id)
+      // The type's own id and creation date are never NULL: without a NULLS clause an index on them
+      // gives the order (each entity table's index on (creation date, id), bytewise on PostgreSQL).
+      if (path.steps.length === 0 && (path.field === id || path.field === created))
         return `${expr} ${direction === 'asc' ? 'ASC' : 'DESC'}`;
       return `${expr} ${direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`;
     })

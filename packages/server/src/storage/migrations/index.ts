@@ -5,8 +5,10 @@ import { relationsMigration } from './004-relations.ts';
 import { workspaceRateLimitMigration } from './005-workspace-rate-limit.ts';
 import { idOrderIndexMigration } from './006-id-order-index.ts';
 import { unicodeLowerMigration } from './007-unicode-lower.ts';
+import { creationOrderIndexMigration } from './008-creation-order-index.ts';
 import type { Migration } from './migration.ts';
 
+export { creationOrderIndex } from './008-creation-order-index.ts';
 export type { Migration } from './migration.ts';
 
 /** Every migration, in the order they apply. */
@@ -18,4 +20,5 @@ export const migrations: readonly Migration[] = [
   workspaceRateLimitMigration,
   idOrderIndexMigration,
   unicodeLowerMigration,
+  creationOrderIndexMigration,
 ];
