@@ -535,6 +535,44 @@ for (const backend of backends) {
       assert.ok((await fieldNames()).includes('Cricket/Nickname'));
     });
 
+    test('dates accept the date-times the n8n node sends (toISOString), in values and in parameters', async () => {
+      const created = await ok({
+        command: 'fibery.entity/create',
+        args: {
+          type: 'Cricket/Player',
+          entity: { 'Cricket/Name': 'Dated', 'Cricket/Born': '1969-10-02T00:00:00.000Z' },
+        },
+      });
+      assert.equal(created['Cricket/Born'], '1969-10-02');
+      const found = await ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Cricket/Player',
+            'q/select': ['Cricket/Name'],
+            'q/where': ['q/and', ['>=', ['Cricket/Born'], '$from'], ['<', ['Cricket/Born'], '$to']],
+          },
+          params: { $from: '1969-10-02T00:00:00.000Z', $to: '1969-10-03T23:59:00+02:00' },
+        },
+      });
+      assert.deepEqual(found, [{ 'Cricket/Name': 'Dated' }]);
+      for (const bad of ['1969-10-02T25:00:00Z', '1969-13-02T00:00:00Z', '02.10.1969'])
+        assert.equal(
+          (
+            await run({
+              command: 'fibery.entity/create',
+              args: { type: 'Cricket/Player', entity: { 'Cricket/Born': bad } },
+            })
+          ).result.name,
+          'entity.error/invalid-value',
+          bad,
+        );
+      await ok({
+        command: 'fibery.entity/delete',
+        args: { type: 'Cricket/Player', entity: { 'fibery/id': created['fibery/id'] } },
+      });
+    });
+
     test('sums and averages of the largest decimals stay finite, on both databases; larger ones are refused', async () => {
       const height = async (value: unknown) =>
         run({

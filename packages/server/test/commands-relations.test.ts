@@ -568,7 +568,7 @@ for (const backend of backends) {
       );
     });
 
-    test('conditions through collections: q/in on ids (as Fibery documents), negation, emptiness', async () => {
+    test('conditions through collections: q/in on ids (as Fibery documents), negation, emptiness, aggregates', async () => {
       const names = async (where: unknown[], params: Record<string, unknown>) =>
         (
           await query(
@@ -603,6 +603,46 @@ for (const backend of backends) {
         await names(['!=', ['Cricket/Players', 'Cricket/Name'], '$name'], { $name: 'Brian Lara' }),
         ['Australia', 'India'],
       );
+      // Aggregates of the collection compared in q/where: the n8n node's "is empty" and "is not
+      // empty" filters, and other comparisons.
+      const count = ['q/count', ['Cricket/Players', 'fibery/id']];
+      assert.deepEqual(await names(['=', count, '$n'], { $n: 0 }), ['India']);
+      assert.deepEqual(await names(['>', count, '$n'], { $n: 0 }), ['Australia', 'West Indies']);
+      assert.deepEqual(await names(['>=', count, '$n'], { $n: 2 }), ['West Indies']);
+      assert.deepEqual(await names(['!=', count, '$n'], { $n: 1 }), ['India', 'West Indies']);
+      assert.deepEqual(
+        await names(['>', ['q/sum', ['Cricket/Players', 'Cricket/Runs']], '$runs'], { $runs: 5000 }),
+        ['West Indies'],
+      );
+      assert.deepEqual(
+        await names(['=', ['q/max', ['Cricket/Players', 'Cricket/Name']], '$name'], {
+          $name: 'Curtly Ambrose',
+        }),
+        ['West Indies'],
+      );
+      for (const [where, params, name] of [
+        [['=', count, '$n'], { $n: 'none' }, 'entity.error/invalid-parameter'],
+        [['=', count, '$n'], { $n: 1.5 }, 'entity.error/invalid-parameter'],
+        [['=', ['q/count', ['Cricket/Name']], '$n'], { $n: 1 }, 'entity.error/invalid-query'],
+        [
+          ['=', ['q/sum', ['Cricket/Players', 'Cricket/Name']], '$n'],
+          { $n: 1 },
+          'entity.error/invalid-aggregate',
+        ],
+      ] as const)
+        assert.equal(
+          (
+            await run({
+              command: 'fibery.entity/query',
+              args: {
+                query: { 'q/from': 'Cricket/Team', 'q/select': ['Cricket/Name'], 'q/where': where },
+                params,
+              },
+            })
+          ).result.name,
+          name,
+          JSON.stringify(where),
+        );
     });
 
     test('top-level aggregates: count, sum, avg, min, max', async () => {

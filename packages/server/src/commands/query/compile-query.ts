@@ -128,7 +128,7 @@ class Builder {
   }
 }
 
-type Leaf = Exclude<Condition, { kind: 'and' | 'or' }>;
+type Leaf = Exclude<Condition, { kind: 'and' | 'or' | 'aggregate' }>;
 
 /** The rows of one SELECT: the joins its paths need, by path. */
 class Scope {
@@ -223,6 +223,17 @@ class Scope {
     if (node.kind === 'and' || node.kind === 'or') {
       const items = node.items.map((item) => this.condition(item));
       return `(${items.join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
+    }
+    if (node.kind === 'aggregate') {
+      const aggregate = this.aggregate(node.fn, node.path);
+      // A minimum or maximum of text compares bytewise, like the text it comes from.
+      const result =
+        node.fn === 'min' || node.fn === 'max' ? b.collate(aggregate, node.path.field) : aggregate;
+      const value = b.bind(node.value);
+      // An empty collection's minimum or maximum is NULL, which `!=` counts as different.
+      return node.op === '!='
+        ? `(${result} <> ${value} OR ${result} IS NULL)`
+        : `${result} ${node.op} ${value}`;
     }
     const condition = node as Leaf;
     const collection = condition.path.steps.some((step) => step.relation.collection);

@@ -48,7 +48,9 @@ export type Condition =
   | { kind: 'compare'; op: CompareOp; path: FieldPath; value: string | number | boolean | null }
   | { kind: 'in'; negate: boolean; path: FieldPath; values: (string | number | boolean)[] }
   | { kind: 'text'; op: TextOp; path: FieldPath; value: string }
-  | { kind: 'null'; path: FieldPath; orEmpty: boolean; expected: boolean };
+  | { kind: 'null'; path: FieldPath; orEmpty: boolean; expected: boolean }
+  /** `["=", ["q/count", ["Space/Collection", "fibery/id"]], "$n"]`: an aggregate over a row's collection. */
+  | { kind: 'aggregate'; op: CompareOp; fn: AggregateFn; path: FieldPath; value: string | number | boolean };
 
 export type SelectNode =
   /** A value: a field of the row, or at the end of to-one steps. */
@@ -277,6 +279,7 @@ class QueryParser {
           throw commandError('entity.error/invalid-parameter', `${left[0]} is compared with true or false.`);
         return this.nullTest(left[0], left[1], type, op === '=' ? expected : !expected);
       }
+      if (isAggregate(left)) return this.aggregateCondition(op as CompareOp, left, right, type);
       const path = this.path(left, type, true);
       if (op !== '=' && op !== '!=') checkOrderedOperator(op, path);
       const value = this.param(right);
@@ -320,6 +323,35 @@ class QueryParser {
       return { kind: 'text', op: textOp, path, value };
     }
     throw invalid(`Unknown q/where operator "${op.slice(0, 100)}".`);
+  }
+
+  /**
+   * An aggregate of each row's collection compared with a parameter: the n8n node's "is empty" and
+   * "is not empty" filters are `["=", ["q/count", [collection, "fibery/id"]], 0]` and `[">", …]`.
+   * Counts, sums and averages compare as numbers, minimums and maximums as their field.
+   */
+  aggregateCondition(op: CompareOp, left: [string, unknown], right: unknown, type: TypeModel): Condition {
+    const { fn, path } = this.aggregate('', left, type);
+    if (!path.steps.some((step) => step.relation.collection))
+      throw invalid(
+        `${left[0]} in q/where takes a collection of the row: ["${left[0]}", ["Space/Collection", "Space/Field"]].`,
+      );
+    const value = this.param(right);
+    let encoded: string | number | boolean;
+    if (fn === 'min' || fn === 'max') encoded = this.encode(path, value, right);
+    else if (
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (fn !== 'count' || Number.isSafeInteger(value))
+    )
+      encoded = value;
+    else
+      throw commandError(
+        'entity.error/invalid-parameter',
+        `Parameter ${quote(right)} compared with ${left[0]} must be ${fn === 'count' ? 'a whole number' : 'a number'}.`,
+        { parameter: right },
+      );
+    return { kind: 'aggregate', op, fn, path, value: encoded };
   }
 
   nullTest(fn: string, operand: unknown, type: TypeModel, expected: boolean): Condition {

@@ -43,11 +43,23 @@ function decimal(value: unknown): number {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** An ISO 8601 date-time: a date, "T", a time, and a zone. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isDate(v: unknown): v is string {
   const match = typeof v === 'string' ? DATE.exec(v) : null;
   const date = match ? new Date(`${v}T00:00:00Z`) : null;
   return date !== null && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;
+}
+
+/**
+ * A date, or the date a date-time names as written ("2024-01-15T00:00:00+02:00" is the 15th): the
+ * n8n node sends every date as toISOString(). Null when it is neither.
+ */
+function dateOf(v: unknown): string | null {
+  const date =
+    typeof v === 'string' && DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)) ? v.slice(0, 10) : v;
+  return isDate(date) ? date : null;
 }
 
 function dateTime(v: unknown): number {
@@ -116,8 +128,10 @@ export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
     columnType: 'TEXT',
     decode: (v) => v,
     encode: (v) => {
-      if (!isDate(v)) throw new TypeError('must be a date like 1979-10-12');
-      return v;
+      const date = dateOf(v);
+      if (date === null)
+        throw new TypeError('must be a date like 1979-10-12 (or a date-time, whose date it takes)');
+      return date;
     },
   },
   'fibery/date-time': {
@@ -141,8 +155,9 @@ export const PRIMITIVE_TYPES: Record<string, PrimitiveType> = {
         range(
           v,
           (x) => {
-            if (!isDate(x)) throw new TypeError('must have dates like 1979-10-12');
-            return x;
+            const date = dateOf(x);
+            if (date === null) throw new TypeError('must have dates like 1979-10-12');
+            return date;
           },
           '{"start": "2019-06-27", "end": "2019-06-30"}',
         ),
