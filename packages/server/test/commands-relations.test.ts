@@ -599,6 +599,11 @@ for (const backend of backends) {
         await names(['q/contains', ['Cricket/Players', 'Cricket/Name'], '$part'], { $part: 'Perry' }),
         ['Australia'],
       );
+      // The n8n node's "does not contain" is q/does_not_contain.
+      assert.deepEqual(
+        await names(['q/does_not_contain', ['Cricket/Players', 'Cricket/Name'], '$part'], { $part: 'Perry' }),
+        ['India', 'West Indies'],
+      );
       assert.deepEqual(
         await names(['!=', ['Cricket/Players', 'Cricket/Name'], '$name'], { $name: 'Brian Lara' }),
         ['Australia', 'India'],

@@ -88,6 +88,8 @@ const TEXT_OPS: Record<string, TextOp> = {
   'q/contains?': 'contains',
   'q/not-contains': 'not-contains',
   'q/not-contains?': 'not-contains',
+  // What the n8n node sends for "does not contain".
+  'q/does_not_contain': 'not-contains',
   'q/equals-ignoring-case?': 'equals-ignoring-case',
   'q/not-equals-ignoring-case?': 'not-equals-ignoring-case',
   'q/starts-with-ignoring-case?': 'starts-with-ignoring-case',
