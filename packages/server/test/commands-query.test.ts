@@ -240,10 +240,20 @@ for (const backend of backends) {
         'Zoë Ünicode',
         'Émile Borel',
       ]);
+      // q/contains ignores case, as Fibery's search boxes do; the predicate q/contains? does not.
+      assert.deepEqual(await names(['q/contains', ['user/name'], '$s'], { $s: 'ada' }), ['Ada Lovelace']);
+      assert.deepEqual(await names(['q/contains?', ['user/name'], '$s'], { $s: 'ada' }), []);
       assert.deepEqual(
-        await names(['q/contains', ['user/name'], '$s'], { $s: 'ada' }),
-        [],
-        'q/contains is case-sensitive',
+        await names(['q/not-contains', ['user/name'], '$s'], { $s: 'ADA' }).then((n) =>
+          n.includes('Ada Lovelace'),
+        ),
+        false,
+      );
+      assert.deepEqual(
+        await names(['q/not-contains?', ['user/name'], '$s'], { $s: 'ADA' }).then((n) =>
+          n.includes('Ada Lovelace'),
+        ),
+        true,
       );
       assert.deepEqual(await names(['q/contains-ignoring-case?', ['user/name'], '$s'], { $s: 'ADA' }), [
         'Ada Lovelace',

@@ -84,12 +84,15 @@ export interface QueryLimits {
 
 const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
 const TEXT_OPS: Record<string, TextOp> = {
-  'q/contains': 'contains',
-  'q/contains?': 'contains',
-  'q/not-contains': 'not-contains',
-  'q/not-contains?': 'not-contains',
+  // Fibery's search boxes and filters: case is ignored, as the n8n node's entity picker and its
+  // "contains" filter expect (it sends q/contains; for "is" and "starts with", the -ignoring-case?).
+  'q/contains': 'contains-ignoring-case',
+  'q/not-contains': 'not-contains-ignoring-case',
   // What the n8n node sends for "does not contain".
-  'q/does_not_contain': 'not-contains',
+  'q/does_not_contain': 'not-contains-ignoring-case',
+  // The predicates match case exactly.
+  'q/contains?': 'contains',
+  'q/not-contains?': 'not-contains',
   'q/equals-ignoring-case?': 'equals-ignoring-case',
   'q/not-equals-ignoring-case?': 'not-equals-ignoring-case',
   'q/starts-with-ignoring-case?': 'starts-with-ignoring-case',
