@@ -412,12 +412,13 @@ for (const backend of backends) {
           'schema.error/field-exists',
         ],
         [
+          // fibery/user takes fields of its own, but not one named as a built-in field.
           batch('schema.field/create', {
             'fibery/holder-type': 'fibery/user',
-            'fibery/name': 'Cricket/X',
+            'fibery/name': 'user/name',
             'fibery/type': 'fibery/text',
           }),
-          'entity.error/schema-type-not-found',
+          'schema.error/field-exists',
         ],
         [batch('schema.type/frobnicate', {}), 'schema.error/invalid-command'],
         [{ command: 'fibery.schema/batch', args: { commands: [] } }, 'schema.error/invalid-command'],

@@ -70,6 +70,8 @@ export const COMMAND_ERRORS = {
     'Other databases have fields pointing to this one; delete them first or pass "delete-related-fields?": true.',
   'schema.error/type-has-entities':
     'The database has entities; delete them first or pass "delete-entities?": true.',
+  'schema.error/built-in-type':
+    'fibery/user is built in: fields can be added to it, but it cannot be renamed, deleted, given mixins or have its meta changed.',
   'schema.error/unsupported-mixin':
     'The mixin is not one this server implements (fibery/rank-mixin, workflow/workflow, assignments/assignments-mixin).',
 } as const;
@@ -111,4 +113,12 @@ export const fieldNotFound = (type: string, name: unknown) =>
       type,
       field: quote(name),
     },
+  );
+
+/** A change to `fibery/user` itself, which only its fields may have. */
+export const builtInType = () =>
+  commandError(
+    'schema.error/built-in-type',
+    '"fibery/user" is built in: fields can be added to it, but it cannot be renamed, deleted or given mixins, nor its meta changed.',
+    { type: 'fibery/user' },
   );

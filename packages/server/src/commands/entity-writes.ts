@@ -8,6 +8,10 @@
  * entity's previous partner), the other side of a one-to-one sets its partner's column, and a
  * collection is changed only through add/remove-collection-items, as in Fibery. Deleting an entity
  * clears every link to it.
+ *
+ * Users are not created or deleted here (accounts are managed by administrators), but their own
+ * fields are written as a database's: in `fibery/user`'s extension table, whose row for a user is
+ * created when first written. An administrator writes any user's; others only their own.
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../storage/index.ts';
@@ -19,6 +23,7 @@ import { loadWorkspaceTypes } from './query/domain-types.ts';
 import type { ParsedQuery, SelectNode } from './query/parse-query.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
 import { fieldOf, type RelationModel, type TypeModel } from './query/type-model.ts';
+import { userRows } from './schema-batch.ts';
 
 type DomainType = TypeModel & { domain: NonNullable<TypeModel['domain']> };
 type Types = Record<string, TypeModel>;
@@ -41,15 +46,47 @@ async function write<T>(context: CommandContext, work: (w: Write) => Promise<T>)
   });
 }
 
-function domainType(types: Types, name: unknown): DomainType {
+/**
+ * The database `name` names, to write its entities; `fibery/user` only with `users` (updates and
+ * collection items), as the table of its own fields.
+ */
+function domainType(types: Types, name: unknown, { users = false } = {}): DomainType {
   const type = typeof name === 'string' && Object.hasOwn(types, name) ? types[name] : undefined;
   if (!type) throw typeNotFound(name);
+  if (type.name === 'fibery/user') {
+    if (users && type.extension) return { ...type, domain: type.extension };
+    throw commandError(
+      'entity.error/type-read-only',
+      users
+        ? 'fibery/user has no fields of its own to write yet: add some with schema.field/create.'
+        : 'Users are added and deactivated by an administrator (weft user create, weft user deactivate), not through commands; fibery.entity/update writes their own fields.',
+    );
+  }
   if (!type.domain)
     throw commandError(
       'entity.error/type-read-only',
       `Entities of "${type.name}" cannot be written through commands.`,
     );
   return type as DomainType;
+}
+
+/** The table holding a type's writable columns: a database's own, or `fibery/user`'s extension. */
+const tableOf = (type: TypeModel) => (type.domain ?? type.extension)!.table;
+
+/**
+ * Before writing user `id`'s own fields (or a link stored with them): the caller may (an
+ * administrator, or the user), the user is one of the workspace's, and has an extension row.
+ */
+async function userWrite(w: Write, type: TypeModel, id: string, own = true) {
+  const { principal } = w.context;
+  if (own && principal.role !== 'admin' && principal.user.id !== id)
+    throw commandError(
+      'command.error/forbidden',
+      "Only an administrator changes other users' fields; you may change your own.",
+      { privilege: 'admin' },
+    );
+  if ((await missing(w, 'fibery/user', [id])).length > 0) throw notFound(type, id);
+  await userRows(w.tx, tableOf(type), principal.workspace.id, [id]);
 }
 
 function entityOf(value: unknown, what = 'args.entity'): Record<string, unknown> {
@@ -70,12 +107,13 @@ async function missing(w: Write, target: string, ids: string[]): Promise<string[
   if (ids.length === 0) return [];
   const type = w.types[target]!;
   const list = ids.map((_, i) => `$${i + 1}`).join(', ');
-  const rows = type.domain
-    ? await w.tx.queryRows(`SELECT id FROM ${type.domain.table} WHERE id IN (${list})`, ids)
-    : await w.tx.queryRows(
-        `SELECT id FROM workspace_users WHERE id IN (${list}) AND workspace_id = $${ids.length + 1}`,
-        [...ids, w.context.principal.workspace.id],
-      );
+  const rows =
+    type.domain && type.name !== 'fibery/user'
+      ? await w.tx.queryRows(`SELECT id FROM ${type.domain.table} WHERE id IN (${list})`, ids)
+      : await w.tx.queryRows(
+          `SELECT id FROM workspace_users WHERE id IN (${list}) AND workspace_id = $${ids.length + 1}`,
+          [...ids, w.context.principal.workspace.id],
+        );
   const found = new Set(rows.map((row) => String(row.id)));
   return ids.filter((id) => !found.has(id));
 }
@@ -154,7 +192,9 @@ async function assignments(w: Write, type: DomainType, entity: Record<string, un
           );
         }
       } else if (link.kind === 'reverse') {
-        const table = (w.types[relation.target] as DomainType).domain.table;
+        const target = w.types[relation.target]!;
+        const table = tableOf(target);
+        if (related !== null && target.name === 'fibery/user') await userWrite(w, target, related, false);
         out.after.push(async (id) => {
           await w.tx.runStatement(`UPDATE ${table} SET ${link.column} = NULL WHERE ${link.column} = $1`, [
             id,
@@ -282,6 +322,7 @@ export async function createEntity(w: Write, type: DomainType, raw: Record<strin
 }
 
 export async function updateEntity(w: Write, type: DomainType, id: string, entity: Record<string, unknown>) {
+  if (type.name === 'fibery/user') await userWrite(w, type, id);
   const { columns, after } = await assignments(w, type, entity);
   const sets = [
     ...columns.map((c, i) => `${c.column} = $${i + 1}`),
@@ -308,10 +349,10 @@ async function deleteEntity(w: Write, type: DomainType, id: string): Promise<boo
   for (const holder of Object.values(w.types)) {
     for (const field of Object.values(holder.fields)) {
       const relation = field.relation;
-      if (!relation || !holder.domain) continue;
+      if (!relation || !(holder.domain || holder.extension)) continue;
       const { link } = relation;
       if (link.kind === 'column' && relation.target === type.name)
-        statements.add(`UPDATE ${holder.domain.table} SET ${link.column} = NULL WHERE ${link.column} = $1`);
+        statements.add(`UPDATE ${tableOf(holder)} SET ${link.column} = NULL WHERE ${link.column} = $1`);
       if (link.kind === 'join') {
         if (holder.name === type.name) statements.add(`DELETE FROM ${link.table} WHERE ${link.self} = $1`);
         if (relation.target === type.name)
@@ -336,7 +377,12 @@ export const entityUpdate: CommandHandler = {
   run: (args, context) =>
     write(context, (w) => {
       const entity = entityOf(args.entity);
-      return updateEntity(w, domainType(w.types, args.type), entityId(entity['fibery/id']), entity);
+      return updateEntity(
+        w,
+        domainType(w.types, args.type, { users: true }),
+        entityId(entity['fibery/id']),
+        entity,
+      );
     }),
 };
 
@@ -426,7 +472,7 @@ function collectionItems(mode: 'add' | 'remove'): CommandHandler {
     privilege: 'write',
     run: (args, context) =>
       write(context, async (w) => {
-        const type = domainType(w.types, args.type);
+        const type = domainType(w.types, args.type, { users: true });
         const name = typeof args.field === 'string' ? args.field : '';
         const relation = fieldOf(type, name).relation;
         if (!relation?.collection)
@@ -438,10 +484,14 @@ function collectionItems(mode: 'add' | 'remove'): CommandHandler {
             },
           );
         for (const { holder, items } of collectionArgs(args)) {
-          if (!(await exists(w, type, holder))) throw notFound(type, holder);
+          if (type.name === 'fibery/user') await userWrite(w, type, holder);
+          else if (!(await exists(w, type, holder))) throw notFound(type, holder);
           const unique = [...new Set(items)];
           const absent = await missing(w, relation.target, unique);
           if (absent.length > 0) throw relatedNotFound(name, relation.target, absent);
+          const target = w.types[relation.target]!;
+          if (relation.link.kind === 'reverse' && target.name === 'fibery/user')
+            for (const item of unique) await userWrite(w, target, item, false);
           const { link } = relation;
           for (const item of unique) {
             if (link.kind === 'join') {
@@ -452,7 +502,7 @@ function collectionItems(mode: 'add' | 'remove'): CommandHandler {
                 [holder, item],
               );
             } else if (link.kind === 'reverse') {
-              const table = (w.types[relation.target] as DomainType).domain.table;
+              const table = tableOf(target);
               await w.tx.runStatement(
                 mode === 'add'
                   ? `UPDATE ${table} SET ${link.column} = $1 WHERE id = $2`

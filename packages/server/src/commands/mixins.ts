@@ -8,7 +8,7 @@
  * A mixin already installed is left as it is; one not listed here is refused, never faked.
  */
 import { randomUUID } from 'node:crypto';
-import { commandError, quote, show, typeNotFound } from './command-error.ts';
+import { builtInType, commandError, quote, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { addField, createEnum, currentSchema, type SchemaChange } from './schema-batch.ts';
@@ -94,6 +94,7 @@ export async function applyMixins(args: Record<string, unknown>, change: SchemaC
     );
   for (const [typeName, mixins] of Object.entries(wanted)) {
     const type = (await currentSchema(change)).find((t) => t.name === typeName);
+    if (typeName === 'fibery/user') throw builtInType();
     if (!type || type.meta['fibery/enum?'] === true) throw typeNotFound(typeName);
     if (!Array.isArray(mixins))
       throw commandError('schema.error/invalid-command', `The mixins of "${typeName}" are a list.`);

@@ -8,6 +8,10 @@
  * reverse by the other side; or, when both sides are collections (or a collection stands alone),
  * in a join table indexed both ways. Sides may come in either order; a side that changes how the
  * relation is stored (a to-one side joining a lone collection) does so only while it has no links.
+ *
+ * `fibery/user` takes fields too. They are stored like a database's, as a database named
+ * `fibery/user` whose table (its "extension") has one row per user that has a value, keyed by the
+ * user's id and created when first written; the built-in fields stay where accounts keep them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDisplaySafe } from '../security/display-safe-text.ts';
@@ -19,12 +23,13 @@ import {
   type SchemaField,
   type SchemaType,
 } from '../storage/index.ts';
-import { commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
+import { builtInType, commandError, fieldNotFound, show, typeNotFound } from './command-error.ts';
 import type { CommandHandler } from './command-handler.ts';
 import { isObject } from './is-object.ts';
 import { applyMixins } from './mixins.ts';
 import { STANDARD_FIELDS } from './query/domain-types.ts';
 import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
+import { builtInTypes } from './query/type-model.ts';
 
 const RESERVED_NAMESPACES = new Set(['fibery', 'user', 'enum', 'workflow', 'q', 'schema', 'ui', 'app']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
@@ -138,6 +143,38 @@ async function addRelationColumn(change: SchemaChange, table: string): Promise<s
   return column;
 }
 
+/** Whether `holder` has a field `name`: its own, a standard one, or one of `fibery/user`'s built-in. */
+const takenName = (holder: SchemaType, name: string) =>
+  holder.fields.some((f) => f.name === name) ||
+  Object.hasOwn(STANDARD_FIELDS, name) ||
+  (holder.name === 'fibery/user' && Object.hasOwn(builtInTypes['fibery/user']!.fields, name));
+
+/** The stored type holding `fibery/user`'s own fields, created with its table the first time. */
+async function userExtension(change: SchemaChange): Promise<SchemaType> {
+  const stored = (await currentSchema(change)).find((t) => t.name === 'fibery/user');
+  if (stored) return stored;
+  const table = generated('e');
+  await change.tx.createSchemaType(
+    change.workspaceId,
+    { id: randomUUID(), name: 'fibery/user', tableName: table, meta: {} },
+    change.now,
+  );
+  await createTable(change, table);
+  return findType(await currentSchema(change), 'fibery/user');
+}
+
+/**
+ * Gives the users of the workspace (those of `ids`, or all) a row in the extension table `table`,
+ * where they have none yet, so their own fields can be written.
+ */
+export async function userRows(tx: Repositories, table: string, workspaceId: string, ids?: string[]) {
+  const only = ids ? ` AND id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})` : '';
+  await tx.runStatement(
+    `INSERT INTO ${table} (id, public_id, creation_date, modification_date, created_by) SELECT id, public_id, created_at, created_at, NULL FROM workspace_users WHERE workspace_id = $1${only} ON CONFLICT (id) DO NOTHING`,
+    [workspaceId, ...(ids ?? [])],
+  );
+}
+
 export interface FieldSpec {
   name: string;
   fiberyType: unknown;
@@ -155,7 +192,7 @@ export async function addField(
 ): Promise<SchemaField> {
   const types = await currentSchema(change);
   const holder = findType(types, holderName);
-  if (holder.fields.some((f) => f.name === spec.name) || Object.hasOwn(STANDARD_FIELDS, spec.name))
+  if (takenName(holder, spec.name))
     throw commandError('schema.error/field-exists', `"${holder.name}" has a field "${spec.name}" already.`);
   const fiberyType = spec.fiberyType;
   const position = holder.fields.length;
@@ -287,7 +324,10 @@ export async function createTypeNamed(
 }
 
 async function createField(args: Record<string, unknown>, change: SchemaChange) {
-  const holder = findType(await currentSchema(change), args['fibery/holder-type']);
+  const holder =
+    args['fibery/holder-type'] === 'fibery/user'
+      ? await userExtension(change)
+      : findType(await currentSchema(change), args['fibery/holder-type']);
   await addField(change, holder.name, {
     name: checkName(args['fibery/name'], 'Field name', { field: true }),
     fiberyType: args['fibery/type'],
@@ -342,6 +382,7 @@ async function createEnumCommand(args: Record<string, unknown>, change: SchemaCh
 
 async function renameType(args: Record<string, unknown>, change: SchemaChange) {
   const types = await currentSchema(change);
+  if (args['from-name'] === 'fibery/user') throw builtInType();
   const type = findType(types, args['from-name']);
   const to =
     type.meta['fibery/enum?'] === true
@@ -384,6 +425,8 @@ export async function removeField(change: SchemaChange, holder: SchemaType, fiel
         );
         await change.tx.updateSchemaField(side.id, { storage: join });
       } else {
+        // Every user gets an extension row to hold the link that moves to that side.
+        if (other.name === 'fibery/user') await userRows(change.tx, other.tableName, change.workspaceId);
         const column = await addRelationColumn(change, other.tableName);
         await change.tx.runStatement(
           `UPDATE ${other.tableName} SET ${column} = (SELECT h.id FROM ${holder.tableName} h WHERE h.${field.columnName} = ${other.tableName}.id LIMIT 1)`,
@@ -411,7 +454,7 @@ async function renameField(args: Record<string, unknown>, change: SchemaChange) 
   const holder = findType(await currentSchema(change), args['holder-type']);
   const field = findField(holder, args['from-name']);
   const to = checkName(args['to-name'], 'Field name', { field: true });
-  if (holder.fields.some((f) => f.name === to) || Object.hasOwn(STANDARD_FIELDS, to))
+  if (takenName(holder, to))
     throw commandError('schema.error/field-exists', `"${holder.name}" has a field "${to}" already.`);
   await change.tx.updateSchemaField(field.id, { name: to });
 }
@@ -447,12 +490,14 @@ async function deleteFieldMeta(args: Record<string, unknown>, change: SchemaChan
 }
 
 async function setTypeMeta(args: Record<string, unknown>, change: SchemaChange) {
+  if ((args.name ?? args['fibery/name']) === 'fibery/user') throw builtInType();
   const type = findType(await currentSchema(change), args.name ?? args['fibery/name']);
   const key = metaKey(args);
   await change.tx.updateSchemaType(type.id, { meta: { ...type.meta, [key]: args.value } });
 }
 
 async function deleteType(args: Record<string, unknown>, change: SchemaChange) {
+  if ((args.name ?? args['fibery/name']) === 'fibery/user') throw builtInType();
   const types = await currentSchema(change);
   const type = findType(types, args.name ?? args['fibery/name']);
   const related = types

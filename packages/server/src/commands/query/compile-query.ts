@@ -123,7 +123,8 @@ class Builder {
         parentKey: `${j}.${link.self}`,
       };
     }
-    if (link.kind === 'reverse') return { from: `${source.table}${joins}`, parentKey: `${r}.${link.column}` };
+    if (link.kind === 'reverse')
+      return { from: `${source.table}${joins}`, parentKey: `${r}${link.at ?? ''}.${link.column}` };
     throw new Error('a collection is stored in a join table or its partner column');
   }
 }
@@ -154,14 +155,21 @@ class Scope {
         this.#aliases.set(key, next);
         const source = step.target.source(next);
         const { link } = step.relation;
-        const on =
-          link.kind === 'column'
-            ? `${next}.id = ${alias}.${link.column}`
-            : link.kind === 'reverse'
-              ? `${next}.${link.column} = ${alias}.id`
-              : null;
-        if (on === null) throw new Error('a to-one path goes through a column or its reverse');
-        this.joins.push(`LEFT JOIN ${source.table} ON ${on}`, ...source.joins.map((j) => `LEFT JOIN ${j}`));
+        if (link.kind === 'join') throw new Error('a to-one path goes through a column or its reverse');
+        const at = link.at ?? '';
+        if (link.kind === 'reverse' && link.at && source.extension) {
+          // The column is in the related row's extension table: joined with it, ahead of the condition.
+          this.joins.push(
+            `LEFT JOIN (${source.table} JOIN ${source.extension}) ON ${next}${at}.${link.column} = ${alias}.id`,
+            ...source.joins.filter((j) => j !== source.extension).map((j) => `LEFT JOIN ${j}`),
+          );
+        } else {
+          const on =
+            link.kind === 'column'
+              ? `${next}.id = ${alias}${at}.${link.column}`
+              : `${next}${at}.${link.column} = ${alias}.id`;
+          this.joins.push(`LEFT JOIN ${source.table} ON ${on}`, ...source.joins.map((j) => `LEFT JOIN ${j}`));
+        }
         this.b.joins += 1 + source.joins.length;
         checkQueryLimit('joins', this.b.joins);
       }
@@ -178,7 +186,7 @@ class Scope {
       last.relation.link.kind === 'column' &&
       path.field === last.target.fields[last.target.idField]
     ) {
-      return `${this.row(path.steps.slice(0, -1))}.${last.relation.link.column}`;
+      return `${this.row(path.steps.slice(0, -1))}${last.relation.link.at ?? ''}.${last.relation.link.column}`;
     }
     return path.field.sql(this.row(path.steps), this.b.dialect);
   }

@@ -75,8 +75,15 @@ interface SchemaIndex {
   fields: Map<string, { field: SchemaField; holder: SchemaType }>;
 }
 
-/** The model of a relation field, from its storage and (for a stored-elsewhere side) its partner's. */
-function relationModel(field: SchemaField, index: SchemaIndex): FieldModel {
+/** Where `fibery/user`'s own fields are joined to a user row: `<alias>_x`. */
+export const USER_EXTENSION = '_x';
+const suffixOf = (holder: SchemaType | undefined) => (holder?.name === 'fibery/user' ? USER_EXTENSION : '');
+
+/**
+ * The model of a relation field of `holder`, from its storage and (for a stored-elsewhere side) its
+ * partner's.
+ */
+function relationModel(field: SchemaField, holder: SchemaType, index: SchemaIndex): FieldModel {
   const storage = field.storage!;
   const collection = field.meta['fibery/collection?'] === true;
   const relationId = field.meta['fibery/relation'];
@@ -92,11 +99,12 @@ function relationModel(field: SchemaField, index: SchemaIndex): FieldModel {
   const base = { target: field.fiberyType, collection, fieldId: field.id, ...(partner ? { partner } : {}) };
   if (storage.kind === 'column') {
     const column = field.columnName;
+    const at = suffixOf(holder);
     return relationField(
-      (t) => `${t}.${column}`,
+      (t) => `${t}${at}.${column}`,
       field.fiberyType,
       field.meta,
-      { ...base, link: { kind: 'column', column } },
+      { ...base, link: { kind: 'column', column, ...(at ? { at } : {}) } },
       column,
     );
   }
@@ -110,11 +118,15 @@ function relationModel(field: SchemaField, index: SchemaIndex): FieldModel {
   const reverse = index.fields.get(storage.field);
   const column = reverse?.field.columnName ?? 'id';
   const table = reverse?.holder.tableName ?? 'missing';
+  const at = suffixOf(reverse?.holder);
   // A to-one side read through its partner's column (the second side of a one-to-one relation).
   const sql = collection
     ? () => 'NULL'
     : (t: string) => `(SELECT r.id FROM ${table} r WHERE r.${column} = ${t}.id LIMIT 1)`;
-  return relationField(sql, field.fiberyType, field.meta, { ...base, link: { kind: 'reverse', column } });
+  return relationField(sql, field.fiberyType, field.meta, {
+    ...base,
+    link: { kind: 'reverse', column, ...(at ? { at } : {}) },
+  });
 }
 
 export function domainTypeModel(type: SchemaType, index: SchemaIndex): TypeModel {
@@ -122,7 +134,7 @@ export function domainTypeModel(type: SchemaType, index: SchemaIndex): TypeModel
   for (const name of Object.keys(STANDARD_FIELDS)) fields[name] = standardField(name);
   for (const field of type.fields) {
     if (field.storage) {
-      fields[field.name] = relationModel(field, index);
+      fields[field.name] = relationModel(field, type, index);
       continue;
     }
     const primitive = PRIMITIVE_TYPES[field.fiberyType]!;
@@ -146,6 +158,47 @@ export function domainTypeModel(type: SchemaType, index: SchemaIndex): TypeModel
   };
 }
 
+/**
+ * `fibery/user` with the workspace's own fields of users (`type`, stored as a database named
+ * `fibery/user`): its built-in fields as they are, each own field read from the extension table
+ * joined as `<alias>_x` (a user without a row there has none of them set), and the modification date
+ * the later of the user's and its extension row's.
+ */
+function extendedUserType(type: SchemaType, index: SchemaIndex): TypeModel {
+  const base = builtInTypes['fibery/user']!;
+  const fields: Record<string, FieldModel> = { ...base.fields };
+  for (const field of type.fields) {
+    if (field.storage) {
+      fields[field.name] = relationModel(field, type, index);
+      continue;
+    }
+    const column = field.columnName;
+    fields[field.name] = {
+      ...PRIMITIVE_TYPES[field.fiberyType]!,
+      sql: (t) => `${t}${USER_EXTENSION}.${column}`,
+      fiberyType: field.fiberyType,
+      meta: field.meta,
+      column,
+    };
+  }
+  const modified = base.fields['fibery/modification-date']!;
+  fields['fibery/modification-date'] = {
+    ...modified,
+    sql: (t) =>
+      `CASE WHEN ${t}${USER_EXTENSION}.modification_date > ${t}.updated_at THEN ${t}${USER_EXTENSION}.modification_date ELSE ${t}.updated_at END`,
+  };
+  return {
+    ...base,
+    extension: { id: type.id, table: type.tableName },
+    source: (t) => {
+      const own = base.source(t);
+      const extension = `${type.tableName} ${t}${USER_EXTENSION} ON ${t}${USER_EXTENSION}.id = ${t}.id`;
+      return { table: own.table, joins: [...own.joins, extension], extension };
+    },
+    fields,
+  };
+}
+
 export interface WorkspaceTypes {
   /** Schema version: moves with every schema change. */
   version: number;
@@ -159,7 +212,9 @@ async function readWorkspaceTypes(db: Repositories, workspaceId: string): Promis
   const index: SchemaIndex = { types: schema.types, fields: new Map() };
   for (const holder of schema.types)
     for (const field of holder.fields) index.fields.set(field.id, { field, holder });
-  for (const type of schema.types) types[type.name] = domainTypeModel(type, index);
+  for (const type of schema.types)
+    types[type.name] =
+      type.name === 'fibery/user' ? extendedUserType(type, index) : domainTypeModel(type, index);
   return { version: schema.version, types };
 }
 

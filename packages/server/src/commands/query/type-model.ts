@@ -40,12 +40,16 @@ export interface FieldModel {
   relation?: RelationModel;
 }
 
-/** How rows of the holder (alias `h`) reach the related rows (alias `r`). */
+/**
+ * How rows of the holder (alias `h`) reach the related rows (alias `r`). `at` is set when the table
+ * holding `column` is joined to its row under the row's alias plus `at` (`fibery/user`'s own fields
+ * live in a table joined as `<alias>_x`): the column is read as `<alias><at>.<column>`.
+ */
 export type RelationLink =
   /** The holder's column holds the related id. */
-  | { kind: 'column'; column: string }
+  | { kind: 'column'; column: string; at?: string }
   /** The related table's `column` holds the holder's id. */
-  | { kind: 'reverse'; column: string }
+  | { kind: 'reverse'; column: string; at?: string }
   /** Rows of a join table: the holder's id in `self`, the related id in `other`. */
   | { kind: 'join'; table: string; self: string; other: string };
 
@@ -64,10 +68,18 @@ export interface TypeModel {
   name: string;
   /** A domain type's id and table, for entity writes; absent for built-in types. */
   domain?: { id: string; table: string };
+  /**
+   * `fibery/user`'s own fields, once a workspace has added some: the stored type's id and the table
+   * holding them, one row per user (created when first written), joined to a user as `<alias>_x`.
+   */
+  extension?: { id: string; table: string };
   /** Its `fibery/meta` in the schema. */
   meta: Record<string, unknown>;
-  /** The table its rows come from, aliased `t`, and the joins its fields need (each `LEFT JOIN`ed). */
-  source(t: string): { table: string; joins: string[] };
+  /**
+   * The table its rows come from, aliased `t`, and the joins its fields need (each `LEFT JOIN`ed);
+   * `extension` repeats the one of them that joins the `extension` table.
+   */
+  source(t: string): { table: string; joins: string[]; extension?: string };
   /** Condition keeping the caller's workspace rows of alias `t`; `workspace()` binds its id. */
   scope(t: string, workspace: () => string): string | null;
   /** The unique field that orders ties deterministically. */
