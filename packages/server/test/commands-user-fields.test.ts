@@ -318,6 +318,57 @@ for (const backend of backends) {
       );
     });
 
+    test('a one-to-one relation whose user side holds the link is set and read from the other side', async () => {
+      // The user side is created first, so it holds the link; the desk reads it in reverse.
+      await ok(
+        schema(
+          {
+            command: 'schema.type/create',
+            args: {
+              'fibery/name': 'Org/Desk',
+              'fibery/meta': { 'fibery/domain?': true },
+              'fibery/fields': [
+                {
+                  'fibery/name': 'Org/Name',
+                  'fibery/type': 'fibery/text',
+                  'fibery/meta': { 'ui/title?': true },
+                },
+              ],
+            },
+          },
+          field('fibery/user', 'user/Desk', 'Org/Desk', { 'fibery/relation': 'desk' }),
+          field('Org/Desk', 'Org/Owner', 'fibery/user', { 'fibery/relation': 'desk' }),
+        ),
+      );
+      // Cy has never had a row of own fields: setting the desk's owner gives him one.
+      const desk = await ok({
+        command: 'fibery.entity/create',
+        args: {
+          type: 'Org/Desk',
+          entity: { 'Org/Name': 'By the window', 'Org/Owner': { 'fibery/id': ids.cy } },
+        },
+      });
+      assert.deepEqual(desk['Org/Owner'], { 'fibery/id': ids.cy });
+      const desks = await ok({
+        command: 'fibery.entity/query',
+        args: {
+          query: {
+            'q/from': 'Org/Desk',
+            'q/select': { name: 'Org/Name', owner: ['Org/Owner', 'user/name'] },
+            'q/where': ['=', ['Org/Owner', 'user/name'], '$n'],
+          },
+          params: { $n: 'cy' },
+        },
+      });
+      assert.deepEqual(desks, [{ name: 'By the window', owner: 'cy' }]);
+      assert.deepEqual(
+        await users({ name: 'user/name', desk: ['user/Desk', 'Org/Name'] }, ['=', ['fibery/id'], '$id'], {
+          $id: ids.cy,
+        }),
+        [{ name: 'cy', desk: 'By the window' }],
+      );
+    });
+
     test('deleting a team clears the links users hold to it; deleting a field drops its values', async () => {
       await ok({
         command: 'fibery.entity/delete',
