@@ -163,7 +163,7 @@ for (const backend of backends) {
           query: {
             'q/from': 'Load/Row',
             'q/select': ['Load/Name'],
-            'q/where': ['q/contains', ['Load/Name'], '$text'],
+            'q/where': ['q/contains?', ['Load/Name'], '$text'],
           },
           params: { $text: 'no such row' },
         },
