@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
+import { oauthRoutes } from './auth/oauth/routes.ts';
 import { tokenRoutes } from './auth/tokens/token-routes.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
 import { type Config, ConfigError, configRules } from './config/index.ts';
@@ -31,6 +32,7 @@ import {
 import type { Storage } from './storage/index.ts';
 import { VERSION } from './version.ts';
 import { assetRoutes } from './web/asset-routes.ts';
+import { authorizedAppsPages } from './web/authorized-apps-pages.ts';
 import { homeRoutes } from './web/home-routes.ts';
 import { loginRoutes } from './web/login-routes.ts';
 import { tokenPages } from './web/token-pages.ts';
@@ -112,6 +114,12 @@ export async function createApp({
     clock,
     onThrottleFallback: (error) =>
       app.log.warn({ err: error }, 'Redis does not answer: login attempts are counted in this process'),
+    // The cause a client is not shown ("client mismatch", "refresh token already used"); never a token.
+    onOAuthError: (error, event) =>
+      app.log.info(
+        { oauth: { event, error: error.message, detail: error.error_detail } },
+        'OAuth request refused',
+      ),
   });
   app.addHook('onClose', () => auth.close());
   const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
@@ -155,5 +163,7 @@ export async function createApp({
   await app.register(loginRoutes({ auth, resolveWorkspace }));
   await app.register(homeRoutes({ auth, resolveWorkspace }));
   await app.register(tokenPages({ auth, resolveWorkspace }));
+  await app.register(authorizedAppsPages({ auth, resolveWorkspace }));
+  await app.register(oauthRoutes({ auth, oauth: auth.oauth }));
   return app;
 }

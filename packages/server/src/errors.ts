@@ -1,6 +1,7 @@
 /** Every feature's error catalogue, for the docs and the registry test. */
 import { accountErrors } from './auth/accounts/index.ts';
 import { authErrors } from './auth/index.ts';
+import { oauthErrors } from './auth/oauth/index.ts';
 import { sessionErrors } from './auth/sessions/index.ts';
 import { tokenErrors } from './auth/tokens/index.ts';
 import { commandHttpErrors } from './commands/index.ts';
@@ -13,6 +14,7 @@ export const errorCatalogues = [
   accountErrors,
   authErrors,
   tokenErrors,
+  oauthErrors,
   sessionErrors,
   commandHttpErrors,
   rateLimitErrors,

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { countHeader } from '../http/count-header.ts';
 import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
 import { authErrors } from './errors.ts';
+import type { AccessTokenVerifier, VerifiedAccessToken } from './oauth/access-tokens.ts';
 import type { Principal } from './principal.ts';
 import type { SessionsService } from './sessions/index.ts';
 import { isWellFormedToken, type TokensService, type VerifiedToken } from './tokens/index.ts';
@@ -53,11 +54,13 @@ const invalidToken = () => authErrors.TOKEN_INVALID('The API token is not valid 
 
 export function createAuthenticate({
   tokens,
+  accessTokens,
   sessions,
   cookies,
   publicUrl,
 }: {
   tokens: TokensService;
+  accessTokens: AccessTokenVerifier;
   sessions: SessionsService;
   cookies: CookieNames;
   publicUrl: string;
@@ -69,6 +72,15 @@ export function createAuthenticate({
       user: found.user,
       role: found.user.role,
       credential: { kind: 'token', id: found.token.id },
+    };
+  }
+
+  function oauthPrincipal(request: FastifyRequest, found: VerifiedAccessToken): Principal {
+    return {
+      workspace: request.workspace,
+      user: found.user,
+      role: found.user.role,
+      credential: { kind: 'oauth', id: found.grantId, clientId: found.clientId },
     };
   }
 
@@ -84,6 +96,13 @@ export function createAuthenticate({
     }
     const value = (match[2] ?? '').trim();
     if (!value) throw authErrors.AUTH_MALFORMED(`"${match[1]}" needs a token after it.`);
+    // A Bearer value is an API token by its form (weft_…), else an OAuth access token.
+    if (scheme === 'bearer' && !isWellFormedToken(value)) {
+      const found = accessTokens.verify(value, request.workspace);
+      return found instanceof Promise
+        ? found.then((f) => oauthPrincipal(request, f))
+        : oauthPrincipal(request, found);
+    }
     const cached = tokens.verifyCachedToken(value);
     if (cached) return tokenPrincipal(request, cached);
     return tokens.verifyToken(value).then((found) => {

@@ -17,6 +17,10 @@ export const authErrors = defineErrors('authentication', {
     status: 400,
     doc: 'A credential was sent in the query string; it is never used: send it in the Authorization header.',
   },
+  ACCESS_TOKEN_INVALID: {
+    status: 401,
+    doc: 'The OAuth access token is unknown, expired, revoked, or its user is not an active member of this workspace (`WWW-Authenticate: Bearer error="invalid_token"`).',
+  },
   SESSION_INVALID: {
     status: 401,
     doc: 'The session cookie is unknown, tampered with, expired, ended, or of another workspace.',

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 import { type Clock, createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
+import { createOAuth } from './oauth/index.ts';
 import type { Principal } from './principal.ts';
 import {
   createLoginThrottle,
@@ -41,12 +42,15 @@ export function createAuth({
   storage,
   clock,
   onThrottleFallback = () => {},
+  onOAuthError,
 }: {
   config: Config;
   storage: Storage;
   clock: Clock;
   /** Told once when Redis stops answering and login attempts are counted in process. */
   onThrottleFallback?: (error: Error) => void;
+  /** Told of every OAuth protocol error with the cause the client is not shown (for the log). */
+  onOAuthError?: (error: Error & { error_detail?: string }, event: string) => void;
 }) {
   const accounts = createAccountsService({ storage, clock });
   const tokens = createTokensService({ storage, clock, limit: config.tokenLimit });
@@ -59,7 +63,14 @@ export function createAuth({
     throttle,
     cookiePrefix: cookies.prefix,
   });
-  const authenticate = createAuthenticate({ tokens, sessions, cookies, publicUrl: config.publicUrl });
+  const oauth = createOAuth({ config, storage, clock, ...(onOAuthError ? { onError: onOAuthError } : {}) });
+  const authenticate = createAuthenticate({
+    tokens,
+    accessTokens: oauth.accessTokens,
+    sessions,
+    cookies,
+    publicUrl: config.publicUrl,
+  });
   /**
    * Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution.
    * Callback-style, so that a token verified since the last write passes without a promise.
@@ -84,6 +95,7 @@ export function createAuth({
     accounts,
     tokens,
     sessions,
+    oauth,
     cookies,
     authenticate,
     requireAuth,

@@ -8,6 +8,8 @@ export interface Principal {
   role: Role;
   credential:
     | { kind: 'token'; id: string }
+    /** An OAuth access token: `id` is its grant's, so every token of one consent shares a limit. */
+    | { kind: 'oauth'; id: string; clientId: string }
     /** A browser session also carries the user's name and email, for the pages. */
     | { kind: 'session'; id: string; session: Session; user: WorkspaceUser };
 }

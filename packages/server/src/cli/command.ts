@@ -1,7 +1,9 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { AccountsService } from '../auth/accounts/index.ts';
+import type { OAuth } from '../auth/oauth/index.ts';
 import type { TokensService } from '../auth/tokens/index.ts';
 import type { Config } from '../config/index.ts';
+import type { Storage } from '../storage/index.ts';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -13,13 +15,15 @@ export interface CliIo {
 
 export interface CommandContext {
   io: CliIo;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   config: Config;
   json: boolean;
   /** Opens storage for the command; closed by the dispatcher when the command ends. */
   accounts(): Promise<AccountsService>;
   /** The API tokens service over the same storage. */
   tokens(): Promise<TokensService>;
+  /** The OAuth apps and keys over the same storage. */
+  oauth(): Promise<{ oauth: OAuth; storage: Storage }>;
   /** Prints `json` (with --json) or the lines of `text`. */
   print(json: unknown, text: string): void;
 }

@@ -4,6 +4,13 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { WeftError } from '../http/errors.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
 import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
+import {
+  clientCreateCommand,
+  clientDeleteCommand,
+  clientListCommand,
+  clientRotateSecretCommand,
+  keysRotateCommand,
+} from './oauth-commands.ts';
 import { serveCommand } from './serve.ts';
 import { tokenCreateCommand, tokenDeleteCommand, tokenListCommand } from './token-commands.ts';
 import { userCreateCommand } from './user-create.ts';
@@ -30,6 +37,11 @@ export const commands: readonly CliCommand[] = [
   tokenCreateCommand,
   tokenListCommand,
   tokenDeleteCommand,
+  clientCreateCommand,
+  clientListCommand,
+  clientDeleteCommand,
+  clientRotateSecretCommand,
+  keysRotateCommand,
 ];
 
 const COMMON_OPTIONS = {
@@ -79,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       allowPositionals: command.positional !== undefined,
       strict: true,
     });
-    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     const positionals = parsed.positionals;
     if (values.help) {
       io.stdout.write(`${usageOf(command)}\n${command.summary}\n`);
@@ -111,6 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       json,
       accounts: async () => (await openAuth()).accounts,
       tokens: async () => (await openAuth()).tokens,
+      oauth: async () => ({ oauth: (await openAuth()).oauth, storage: storage! }),
       print(value, text) {
         io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
       },

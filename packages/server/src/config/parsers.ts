@@ -37,6 +37,21 @@ export function parseHttpUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** An http(s) origin with no path, query or fragment: an OAuth issuer. */
+export function parseOrigin(raw: string): string {
+  const url = parseHttpUrl(raw);
+  if (new URL(url).origin !== url)
+    throw new InvalidValue('must be an origin such as https://auth.example.com, with no path');
+  return url;
+}
+
+/** A secret key: long enough to be one. */
+export function parseSecretKey(raw: string): string {
+  if (raw.length < 32)
+    throw new InvalidValue('must be at least 32 characters (for example `openssl rand -base64 32`)');
+  return raw;
+}
+
 export function parseDatabaseUrl(raw: string): string {
   if (!/^postgres(ql)?:\/\//.test(raw) || !URL.canParse(raw)) {
     throw new InvalidValue('must be a postgres:// URL (leave it unset for SQLite in WEFT_DATA_DIR)');

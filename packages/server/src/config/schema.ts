@@ -11,7 +11,9 @@ import {
   parseHttpUrl,
   parseInteger,
   parseOneOf,
+  parseOrigin,
   parseRedisUrl,
+  parseSecretKey,
   parseSlug,
   parseString,
 } from './parsers.ts';
@@ -86,6 +88,57 @@ export const configSchema = {
     parse: parseHttpUrl,
     default: (earlier) => `http://localhost:${earlier.port}`,
     defaultDoc: 'http://localhost:PORT',
+  }),
+  issuer: option({
+    env: 'WEFT_ISSUER',
+    flag: 'issuer',
+    doc: 'The OAuth 2.0 issuer: the origin that serves `/oauth2/*`, discovery and the keys; may be a host of its own.',
+    parse: parseOrigin,
+    default: (earlier) => new URL(String(earlier.publicUrl)).origin,
+    defaultDoc: 'the origin of WEFT_PUBLIC_URL',
+  }),
+  secretKey: option<string | undefined>({
+    env: 'WEFT_SECRET_KEY',
+    flag: 'secret-key',
+    doc: 'A secret of 32 characters or more: when set, the OAuth signing and cookie keys are stored encrypted with it.',
+    parse: parseSecretKey,
+    default: undefined,
+    secret: true,
+  }),
+  oauthCodeTtl: option({
+    env: 'WEFT_OAUTH_CODE_TTL',
+    flag: 'oauth-code-ttl',
+    doc: 'Seconds an OAuth authorization code may be redeemed in.',
+    parse: parseInteger(1, 600),
+    default: 60,
+  }),
+  oauthAccessTokenTtl: option({
+    env: 'WEFT_OAUTH_ACCESS_TOKEN_TTL',
+    flag: 'oauth-access-token-ttl',
+    doc: 'Seconds an OAuth access token lives.',
+    parse: parseInteger(60, 86_400),
+    default: 3600,
+  }),
+  oauthRefreshTokenIdleTtl: option({
+    env: 'WEFT_OAUTH_REFRESH_TOKEN_IDLE_TTL',
+    flag: 'oauth-refresh-token-idle-ttl',
+    doc: 'Seconds an unused OAuth refresh token lives (each refresh issues a new one).',
+    parse: parseInteger(60, 31_536_000),
+    default: 2_592_000,
+  }),
+  oauthRefreshTokenAbsoluteTtl: option({
+    env: 'WEFT_OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL',
+    flag: 'oauth-refresh-token-absolute-ttl',
+    doc: 'Seconds after consent at which an app must ask the user again, however often it refreshed.',
+    parse: parseInteger(60, 31_536_000),
+    default: 2_592_000,
+  }),
+  oauthRequirePkce: option({
+    env: 'WEFT_OAUTH_REQUIRE_PKCE',
+    flag: 'oauth-require-pkce',
+    doc: 'Require PKCE (S256) from every app; without it, only public apps must use it.',
+    parse: parseBoolean,
+    default: false,
   }),
   baseDomain: option<string | undefined>({
     env: 'WEFT_BASE_DOMAIN',
@@ -304,6 +357,10 @@ export const configRules: ((config: Config) => string | null)[] = [
   (config) =>
     config.rateLimitToleranceMs >= config.rateLimitWindowMs
       ? `WEFT_RATE_LIMIT_TOLERANCE_MS (${config.rateLimitToleranceMs}) must be below WEFT_RATE_LIMIT_WINDOW_MS (${config.rateLimitWindowMs})`
+      : null,
+  (config) =>
+    config.oauthRefreshTokenIdleTtl > config.oauthRefreshTokenAbsoluteTtl
+      ? `WEFT_OAUTH_REFRESH_TOKEN_IDLE_TTL (${config.oauthRefreshTokenIdleTtl}) must not exceed WEFT_OAUTH_REFRESH_TOKEN_ABSOLUTE_TTL (${config.oauthRefreshTokenAbsoluteTtl})`
       : null,
   (config) =>
     config.requestTimeoutMs < config.headersTimeoutMs

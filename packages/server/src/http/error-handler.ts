@@ -34,7 +34,10 @@ function toWeftError(error: FastifyError): WeftError | null {
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: WeftError) {
   // RFC 9110 §11.6.1: a 401 names the schemes that would be accepted.
-  if (error.status === 401) reply.header('www-authenticate', ['Token realm="weft"', 'Bearer realm="weft"']);
+  if (error.code === 'ACCESS_TOKEN_INVALID')
+    reply.header('www-authenticate', 'Bearer realm="weft", error="invalid_token"');
+  else if (error.status === 401)
+    reply.header('www-authenticate', ['Token realm="weft"', 'Bearer realm="weft"']);
   const retryAfter = error.details?.retry_after_s;
   if ((error.status === 429 || error.status === 503) && typeof retryAfter === 'number')
     reply.header('retry-after', String(retryAfter));

@@ -7,8 +7,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 export function createRateLimitMetrics(registry = new Registry()) {
   // Every API request is admitted or refused, so admissions are counted as plain numbers (a label
   // lookup per request costs more than the rest of the decision) and added to the counter at scrape.
-  const admitted = { token: 0, session: 0 };
-  const reported = { token: 0, session: 0 };
+  const admitted = { token: 0, session: 0, oauth: 0 };
+  const reported = { token: 0, session: 0, oauth: 0 };
   return {
     registry,
     /** Add one per admitted request, by credential kind. */
@@ -19,7 +19,7 @@ export function createRateLimitMetrics(registry = new Registry()) {
       labelNames: ['scope'] as const,
       registers: [registry],
       collect() {
-        for (const scope of ['token', 'session'] as const) {
+        for (const scope of ['token', 'session', 'oauth'] as const) {
           if (admitted[scope] > reported[scope]) this.inc({ scope }, admitted[scope] - reported[scope]);
           reported[scope] = admitted[scope];
         }
@@ -27,7 +27,7 @@ export function createRateLimitMetrics(registry = new Registry()) {
     }),
     rejected: new Counter({
       name: 'weft_rate_limit_rejected_total',
-      help: 'API requests refused with 429, by the limit that refused them (token, session or workspace).',
+      help: 'API requests refused with 429, by the limit that refused them (token, session, oauth or workspace).',
       labelNames: ['scope'] as const,
       registers: [registry],
     }),

@@ -11,6 +11,9 @@ import { type RateLimiter, type RateLimitOptions, RateLimitUnavailable } from '.
 import type { RateLimitMetrics } from './metrics.ts';
 import type { Decision } from './store.ts';
 
+/** The kinds of credential, each with its own limit key and policy name. */
+type CredentialKind = 'token' | 'session' | 'oauth';
+
 export const rateLimitErrors = defineErrors('rate limits', {
   RATE_LIMITED: {
     status: 429,
@@ -38,17 +41,21 @@ export function createRateLimitHook({
   const w = Math.max(1, seconds(options.windowMs));
   // The policy field depends only on the credential's kind and the workspace's limit: built once per
   // workspace limit (the default, and each override in use).
-  const policyOf = (kind: 'token' | 'session', workspaceLimit: number) => {
+  const policyOf = (kind: CredentialKind, workspaceLimit: number) => {
     const parts = [];
     if (options.credentialLimit > 0) parts.push(`"${kind}";q=${options.credentialLimit};w=${w}`);
     if (workspaceLimit > 0) parts.push(`"workspace";q=${workspaceLimit};w=${w}`);
     return parts.join(', ');
   };
-  const policies = new Map<number, { token: string; session: string }>();
-  const policyField = (kind: 'token' | 'session', workspaceLimit: number) => {
+  const policies = new Map<number, Record<CredentialKind, string>>();
+  const policyField = (kind: CredentialKind, workspaceLimit: number) => {
     let fields = policies.get(workspaceLimit);
     if (fields === undefined) {
-      fields = { token: policyOf('token', workspaceLimit), session: policyOf('session', workspaceLimit) };
+      fields = {
+        token: policyOf('token', workspaceLimit),
+        session: policyOf('session', workspaceLimit),
+        oauth: policyOf('oauth', workspaceLimit),
+      };
       if (policies.size > 1000) policies.clear();
       policies.set(workspaceLimit, fields);
     }
@@ -70,7 +77,7 @@ export function createRateLimitHook({
     request: FastifyRequest,
     reply: FastifyReply,
     done: (error?: Error) => void,
-    kind: 'token' | 'session',
+    kind: CredentialKind,
     workspaceLimit: number,
     decision: Decision,
   ) {
@@ -124,7 +131,7 @@ export function createRateLimitHook({
 
   return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     const { credential, workspace } = request.principal;
-    const kind = credential.kind === 'session' ? 'session' : 'token';
+    const kind = credential.kind;
     const credentialLimit = options.credentialLimit;
     const workspaceLimit = request.workspace.rateLimit ?? options.workspaceLimit;
     if (credentialLimit === 0 && workspaceLimit === 0) return done();

@@ -2,6 +2,7 @@ import type { Repositories, Storage } from './contract.ts';
 import { runMigrations } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { createAccountRepository } from './repositories/account-repository.ts';
+import { createOAuthRepository } from './repositories/oauth-repository.ts';
 import { createSchemaRepository } from './repositories/schema-repository.ts';
 import { createSessionRepository } from './repositories/session-repository.ts';
 import { createTokenRepository } from './repositories/token-repository.ts';
@@ -11,6 +12,7 @@ function createRepositories(db: SqlExecutor): Repositories {
   return {
     ...createAccountRepository(db),
     ...createTokenRepository(db),
+    ...createOAuthRepository(db),
     ...createSessionRepository(db),
     ...createSchemaRepository(db),
     queryRows: (sql, params) => db.query(sql, params),

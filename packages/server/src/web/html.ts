@@ -35,6 +35,7 @@ function workspaceMenu({ workspaceName, user, csrfToken }: PageContext): string 
 <ul>
 <li><a href="/">Home</a></li>
 <li><a href="/settings/api-tokens">API Tokens</a></li>
+<li><a href="/settings/authorized-apps">Authorized apps</a></li>
 <li><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken ?? '')}"><button type="submit">Log out</button></form></li>
 </ul>
 </nav>

@@ -160,6 +160,9 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
     deactivateUser: (slug: string, email: string) => updateUser(slug, email, { active: false }),
     activateUser: (slug: string, email: string) => updateUser(slug, email, { active: true }),
 
+    /** An account by its id (an OAuth subject), or null. */
+    getAccount: (id: string) => storage.getAccountById(id),
+
     /** Sets an account's password; resolves with the generated one when none is given. */
     async setPassword(email: string, password?: string): Promise<{ generatedPassword?: string }> {
       const value = password === undefined ? generatePassword() : checkPassword(password);

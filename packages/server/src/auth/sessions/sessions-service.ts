@@ -44,16 +44,22 @@ export function createSessionsService({
      * error for any wrong input. `cookies` are the request's: a device cookie of the account makes
      * the attempt a trusted device's (see login-throttle.ts).
      */
-    async logIn(
-      workspace: Workspace,
+    /**
+     * Checks an account's password, throttled as logins are; resolves with the account and the device
+     * cookie to set, or throws LOGIN_THROTTLED or LOGIN_FAILED (the same for any wrong input). With a
+     * workspace, the account must be an active member of it; without (the OAuth login), any account.
+     */
+    async checkPassword(
+      workspace: Workspace | null,
       email: string,
       password: string,
       address: string,
       cookies: Record<string, string | undefined> = {},
     ) {
       const account = normalizeEmail(email);
-      const user = account ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
-      const stored = user?.active ? await storage.getAccountByEmail(account) : null;
+      const user = account && workspace ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
+      const member = workspace ? Boolean(user?.active) : true;
+      const stored = account && member ? await storage.getAccountByEmail(account) : null;
       const device = stored
         ? verifyDeviceCookie(cookies[deviceCookieName(stored.id, cookiePrefix)], stored, clock.now())
         : null;
@@ -67,14 +73,30 @@ export function createSessionsService({
       }
       // Always one argon2 verification, so an unknown email answers as slowly as a wrong password.
       const matches = await verifyPassword(stored?.passwordHash ?? null, password.slice(0, 1024));
-      if (!user || !stored || !matches)
-        throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
+      if (!stored || !matches) throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
       await throttle.succeeded(attempt);
-      const now = clock.now();
       const deviceCookie = {
         name: deviceCookieName(stored.id, cookiePrefix),
-        value: issueDeviceCookie(stored, now),
+        value: issueDeviceCookie(stored, clock.now()),
       };
+      return { account: stored, user, deviceCookie };
+    },
+
+    /**
+     * Resolves with the new session, the secret for its cookie and the device cookie to set; the same
+     * error for any wrong input. `cookies` are the request's: a device cookie of the account makes
+     * the attempt a trusted device's (see login-throttle.ts).
+     */
+    async logIn(
+      workspace: Workspace,
+      email: string,
+      password: string,
+      address: string,
+      cookies: Record<string, string | undefined> = {},
+    ) {
+      const { user, deviceCookie } = await this.checkPassword(workspace, email, password, address, cookies);
+      if (!user) throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
+      const now = clock.now();
       await storage.deleteExpiredSessions(now, now - timeouts.idleMs);
       const secret = randomBase62(43);
       const session = await storage.createSession({

@@ -6,6 +6,7 @@ import { workspaceRateLimitMigration } from './005-workspace-rate-limit.ts';
 import { idOrderIndexMigration } from './006-id-order-index.ts';
 import { unicodeLowerMigration } from './007-unicode-lower.ts';
 import { creationOrderIndexMigration } from './008-creation-order-index.ts';
+import { oauthMigration } from './009-oauth.ts';
 import type { Migration } from './migration.ts';
 
 export { creationOrderIndex } from './008-creation-order-index.ts';
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   idOrderIndexMigration,
   unicodeLowerMigration,
   creationOrderIndexMigration,
+  oauthMigration,
 ];

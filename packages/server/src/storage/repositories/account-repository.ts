@@ -117,6 +117,8 @@ export function createAccountRepository(db: SqlExecutor): AccountRepository {
         normalizeEmail(email),
       ]),
 
+    getAccountById: (id) => first(toAccount, `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [id]),
+
     async updateAccountPassword(accountId, passwordHash, at) {
       await db.run('UPDATE accounts SET password_hash = $1, password_changed_at = $2 WHERE id = $3', [
         passwordHash,
