@@ -94,7 +94,11 @@ export const configSchema = {
     flag: 'issuer',
     doc: 'The OAuth 2.0 issuer: the origin that serves `/oauth2/*`, discovery and the keys; may be a host of its own.',
     parse: parseOrigin,
-    default: (earlier) => new URL(String(earlier.publicUrl)).origin,
+    // When WEFT_PUBLIC_URL itself is invalid, that is the error reported; this value is never used.
+    default: (earlier) =>
+      URL.canParse(String(earlier.publicUrl))
+        ? new URL(String(earlier.publicUrl)).origin
+        : 'http://localhost',
     defaultDoc: 'the origin of WEFT_PUBLIC_URL',
   }),
   secretKey: option<string | undefined>({

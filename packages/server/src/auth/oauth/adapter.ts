@@ -16,6 +16,11 @@ import type { OAuthClient, Storage } from '../../storage/index.ts';
 
 /** The models that belong to a grant: revoking the grant deletes them. */
 const GRANT_MEMBERS = ['AccessToken', 'AuthorizationCode', 'RefreshToken'];
+/**
+ * The models whose id is a bearer secret (the opaque value the app holds): their payload is stored
+ * without its `jti` (the id again), which is put back from the id the provider asks with.
+ */
+const SECRET_IDS = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken']);
 /** Expired rows are deleted at most this often. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -29,7 +34,6 @@ export function clientMetadata(client: OAuthClient): AdapterPayload {
     redirect_uris: client.redirectUris,
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'] as const,
-    require_auth_time: true,
     ...(client.secretHash === null
       ? { token_endpoint_auth_method: 'none' }
       : // The hash stands in for the secret: compareClientSecret is patched to hash what it is given.
@@ -56,7 +60,8 @@ export function createAdapter(storage: Storage, now: () => number = Date.now) {
 
     async upsert(id: string, payload: Payload, expiresIn?: number) {
       sweep();
-      const fields = payload as Record<string, unknown>;
+      const fields = { ...(payload as Record<string, unknown>) };
+      if (SECRET_IDS.has(this.model)) delete fields.jti;
       const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : null);
       await storage.upsertOAuthArtifact({
         model: this.model,
@@ -78,7 +83,9 @@ export function createAdapter(storage: Storage, now: () => number = Date.now) {
       }
       const row = await storage.findOAuthArtifact(this.model, hashId(id), now());
       if (!row) return undefined;
-      const payload = row.payload as AdapterPayload;
+      const payload = (
+        SECRET_IDS.has(this.model) ? { ...row.payload, jti: id } : row.payload
+      ) as AdapterPayload;
       return row.consumedAt === null ? payload : { ...payload, consumed: Math.floor(row.consumedAt / 1000) };
     }
 

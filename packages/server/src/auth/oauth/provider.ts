@@ -60,7 +60,8 @@ export function createProvider({
     clients: [],
     routes: OAUTH_ROUTES,
     scopes: ['openid', 'offline', 'offline_access'],
-    claims: { openid: ['sub', 'name', 'email'] },
+    // auth_time as a claim of openid: every ID token carries the time of the login.
+    claims: { openid: ['sub', 'name', 'email', 'auth_time'] },
     // The ID token carries the user's name and email, not only userinfo.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
