@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { backends } from './helpers/backends.ts';
 import {
+  answer,
   authorizationUrl,
   authorize,
   createAgent,
@@ -65,18 +66,18 @@ for (const backend of backends) {
       const { code, verifier } = await freshCode();
       const first = await exchange(code, verifier);
       assert.equal(first.status, 200);
-      const tokens = await first.json();
+      const tokens = await answer(first);
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 200);
       const replay = await exchange(code, verifier);
       assert.equal(replay.status, 400);
-      assert.equal((await replay.json()).error, 'invalid_grant');
+      assert.equal((await answer(replay)).error, 'invalid_grant');
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 401);
       const refresh = await tokenRequest(
         bench,
         { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
         { basic: bench.app },
       );
-      assert.equal((await refresh.json()).error, 'invalid_grant');
+      assert.equal((await answer(refresh)).error, 'invalid_grant');
     });
 
     test('two parallel redemptions of one code: exactly one succeeds', async () => {
@@ -91,7 +92,7 @@ for (const backend of backends) {
       const { code, verifier } = await freshCode();
       const stolen = await exchange(code, verifier, {}, other);
       assert.equal(stolen.status, 400);
-      assert.equal((await stolen.json()).error, 'invalid_grant');
+      assert.equal((await answer(stolen)).error, 'invalid_grant');
     });
 
     test('a redirect URI other than the registered one is refused with a page, never a redirect', async () => {
@@ -123,7 +124,7 @@ for (const backend of backends) {
     test('a redirect URI at the token endpoint other than the one authorized gets invalid_grant', async () => {
       const { code, verifier } = await freshCode();
       const response = await exchange(code, verifier, { redirect_uri: `${REDIRECT_URI}/other` });
-      assert.equal((await response.json()).error, 'invalid_grant');
+      assert.equal((await answer(response)).error, 'invalid_grant');
     });
 
     test('PKCE: a public app without it, a wrong verifier, plain, and a verifier without a challenge are refused', async () => {
@@ -146,12 +147,12 @@ for (const backend of backends) {
 
       const { code } = await freshCode();
       const wrong = await exchange(code, client.randomPKCECodeVerifier());
-      assert.equal((await wrong.json()).error, 'invalid_grant');
+      assert.equal((await answer(wrong)).error, 'invalid_grant');
 
       // A confidential app may skip PKCE; a verifier then sent anyway is a downgrade attempt.
       const without = await freshCode({ pkce: false });
       const downgrade = await exchange(without.code, client.randomPKCECodeVerifier());
-      assert.equal((await downgrade.json()).error, 'invalid_grant');
+      assert.equal((await answer(downgrade)).error, 'invalid_grant');
     });
 
     test('a refresh token used twice revokes the grant: the new refresh token and every access token die', async () => {
@@ -160,9 +161,9 @@ for (const backend of backends) {
         tokenRequest(bench, { grant_type: 'refresh_token', refresh_token: token }, { basic: bench.app });
       const first = await refresh(tokens.refresh_token!);
       assert.equal(first.status, 200);
-      const rotated = await first.json();
+      const rotated = await answer(first);
       const replay = await refresh(tokens.refresh_token!);
-      assert.equal((await replay.json()).error, 'invalid_grant');
+      assert.equal((await answer(replay)).error, 'invalid_grant');
       assert.equal((await refresh(rotated.refresh_token)).status, 400, 'the new refresh token died too');
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 401);
       assert.equal((await whoAmI(bench, rotated.access_token)).status, 401);
@@ -191,7 +192,7 @@ for (const backend of backends) {
         { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, scope: 'offline openid' },
         { basic: bench.app },
       );
-      assert.equal((await wider.json()).error, 'invalid_scope');
+      assert.equal((await answer(wider)).error, 'invalid_scope');
     });
 
     test("another app's refresh token is refused", async () => {
@@ -201,20 +202,20 @@ for (const backend of backends) {
         { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! },
         { basic: other },
       );
-      assert.equal((await stolen.json()).error, 'invalid_grant');
+      assert.equal((await answer(stolen)).error, 'invalid_grant');
     });
 
     test('a wrong client secret gets 401 invalid_client; both authentication methods at once are refused', async () => {
       const { code, verifier } = await freshCode();
       const wrong = await exchange(code, verifier, {}, { id: bench.app.id, secret: `${bench.app.secret}x` });
       assert.equal(wrong.status, 401);
-      assert.equal((await wrong.json()).error, 'invalid_client');
+      assert.equal((await answer(wrong)).error, 'invalid_client');
       const both = await exchange(code, verifier, {
         client_id: bench.app.id,
         client_secret: bench.app.secret,
       });
       assert.equal(both.status, 400);
-      assert.equal((await both.json()).error, 'invalid_request');
+      assert.equal((await answer(both)).error, 'invalid_request');
       // The code survived both: it was never redeemed.
       assert.equal((await exchange(code, verifier)).status, 200);
     });
@@ -227,7 +228,7 @@ for (const backend of backends) {
         body: '[]',
       });
       assert.equal(api.status, 400);
-      assert.equal((await api.json()).error.code, 'TOKEN_IN_QUERY');
+      assert.equal((await answer(api)).error.code, 'TOKEN_IN_QUERY');
       const userinfo = await fetch(`${bench.base}/userinfo?access_token=${tokens.access_token}`);
       assert.notEqual(userinfo.status, 200);
     });
@@ -341,12 +342,12 @@ for (const backend of backends) {
         { basic: doomed },
       );
       assert.equal(refresh.status, 401);
-      assert.equal((await refresh.json()).error, 'invalid_client');
+      assert.equal((await answer(refresh)).error, 'invalid_client');
     });
 
     test('codes and tokens are stored only as hashes', async () => {
       const { code, verifier } = await freshCode();
-      const tokens = await (await exchange(code, verifier)).json();
+      const tokens = await answer(await exchange(code, verifier));
       const rows = await bench.t.storage.queryRows('SELECT id_hash, payload FROM oauth_artifacts', []);
       const dump = JSON.stringify(rows);
       for (const secret of [code, tokens.access_token, tokens.refresh_token]) {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { backends } from './helpers/backends.ts';
 import {
+  answer,
   authorizationUrl,
   authorize,
   createAgent,
@@ -29,7 +30,7 @@ for (const backend of backends) {
     test('discovery advertises the code flow, PKCE S256, both secret methods and iss, and nothing else', async () => {
       const response = await fetch(`${bench.base}/.well-known/openid-configuration`);
       assert.equal(response.status, 200);
-      const metadata = await response.json();
+      const metadata = await answer(response);
       assert.equal(metadata.issuer, bench.base);
       assert.equal(metadata.authorization_endpoint, `${bench.base}/oauth2/auth`);
       assert.equal(metadata.token_endpoint, `${bench.base}/oauth2/token`);
@@ -58,7 +59,7 @@ for (const backend of backends) {
       }
       const rfc8414 = await fetch(`${bench.base}/.well-known/oauth-authorization-server`);
       assert.equal(rfc8414.status, 200);
-      assert.equal((await rfc8414.json()).issuer, bench.base);
+      assert.equal((await answer(rfc8414)).issuer, bench.base);
     });
 
     test('an app gets a signed ID token, userinfo, a Bearer token that is Ada on the API, a rotating refresh token, and revokes', async () => {
@@ -87,7 +88,7 @@ for (const backend of backends) {
       assert.equal(typeof claims.auth_time, 'number');
       const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString());
       assert.equal(header.alg, 'RS256');
-      const jwks = await (await fetch(`${bench.base}/.well-known/jwks.json`)).json();
+      const jwks = await answer(await fetch(`${bench.base}/.well-known/jwks.json`));
       assert.ok(
         jwks.keys.some((k: { kid: string }) => k.kid === header.kid),
         'the kid is in the JWKS',
