@@ -13,9 +13,8 @@
 import { hash } from 'node:crypto';
 import { type AdapterPayload, errors } from 'oidc-provider';
 import type { OAuthClient, Storage } from '../../storage/index.ts';
+import { revokeGrant } from './grants.ts';
 
-/** The models that belong to a grant: revoking the grant deletes them. */
-const GRANT_MEMBERS = ['AccessToken', 'AuthorizationCode', 'RefreshToken'];
 /**
  * The models whose id is a bearer secret (the opaque value the app holds): their payload is stored
  * without its `jti` (the id again), which is put back from the id the provider asks with.
@@ -117,11 +116,4 @@ export function createAdapter(storage: Storage, now: () => number = Date.now) {
       await storage.deleteOAuthArtifactsOfGrant(this.model, grantId);
     }
   };
-}
-
-/** Deletes a grant and every code and token issued under it. */
-export async function revokeGrant(storage: Storage, grantId: string) {
-  await storage.transaction(async (tx) => {
-    for (const model of [...GRANT_MEMBERS, 'Grant']) await tx.deleteOAuthArtifactsOfGrant(model, grantId);
-  });
 }

@@ -9,8 +9,8 @@ import { randomBase62 } from '../../security/random-string.ts';
 import { sha256Hex } from '../../security/secrets.ts';
 import type { OAuthClient, Storage } from '../../storage/index.ts';
 import { type Clock, isPrintableText } from '../accounts/index.ts';
-import { revokeGrant } from './adapter.ts';
 import { oauthErrors } from './errors.ts';
+import { revokeGrant } from './grants.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

@@ -6,13 +6,12 @@ import type { Clock } from '../accounts/index.ts';
 import { createAccessTokenVerifier } from './access-tokens.ts';
 import { createClientsService } from './clients.ts';
 import { keysVersion, loadKeys } from './keys.ts';
-import { createProvider } from './provider.ts';
 
 export { type AccessTokenVerifier, createAccessTokenVerifier } from './access-tokens.ts';
 export { checkRedirectUri, formatClient } from './clients.ts';
 export { oauthErrors } from './errors.ts';
 export { rotateSigningKey } from './keys.ts';
-export { interactionPath, OAUTH_ROUTES } from './provider.ts';
+export { interactionPath, OAUTH_ROUTES } from './paths.ts';
 
 /**
  * The OAuth feature: the provider (rebuilt when another process adds a key, so `weft keys rotate`
@@ -33,6 +32,8 @@ export function createOAuth({
   let currentVersion: string | null = null;
 
   async function build() {
+    // Loaded on the first OAuth request: the CLI and API-only processes never pay for it.
+    const { createProvider } = await import('./provider.ts');
     const keys = await loadKeys(storage, config.secretKey, clock.now());
     const provider = createProvider({ options: config, storage, keys, ...(onError ? { onError } : {}) });
     currentVersion = keys.version;

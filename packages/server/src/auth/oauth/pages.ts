@@ -70,7 +70,7 @@ ${items}
 <p>You can revoke its access at any time on the Authorized apps page of a workspace.</p>
 <form method="post" action="/oauth2/interaction/${escapeHtml(uid)}/consent" class="actions">
 ${hidden(csrf)}
-<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="allow" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 </form>`;
   return renderPage({ workspaceName: SITE, title: `Allow ${appName}?`, body });

@@ -15,19 +15,7 @@ import type { Storage } from '../../storage/index.ts';
 import { createAdapter } from './adapter.ts';
 import type { OAuthKeys } from './keys.ts';
 import { renderOAuthError } from './pages.ts';
-
-/** The provider's routes, as Fibery names them (and Hydra: see docs/oauth.md). */
-export const OAUTH_ROUTES = {
-  authorization: '/oauth2/auth',
-  token: '/oauth2/token',
-  revocation: '/oauth2/revoke',
-  introspection: '/oauth2/introspect',
-  jwks: '/.well-known/jwks.json',
-  userinfo: '/userinfo',
-} as const;
-
-/** Where the provider sends the browser to log in and consent (our pages). */
-export const interactionPath = (uid: string) => `/oauth2/interaction/${uid}`;
+import { interactionPath, OAUTH_ROUTES } from './paths.ts';
 
 const hasOffline = (scopes: Set<string>) => scopes.has('offline') || scopes.has('offline_access');
 

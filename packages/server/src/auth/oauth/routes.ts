@@ -12,7 +12,7 @@ import type { Auth } from '../index.ts';
 import { DEVICE_COOKIE_MAX_AGE_S } from '../sessions/index.ts';
 import type { OAuth } from './index.ts';
 import { oauthConsentPage, oauthLoginPage, renderOAuthError } from './pages.ts';
-import { OAUTH_ROUTES } from './provider.ts';
+import { OAUTH_ROUTES } from './paths.ts';
 
 /** Every path the provider answers, and what it is served as (RFC 8414's name for discovery). */
 const PROVIDER_PATHS: Record<string, string | null> = {
