@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline run side by side.
-// `npm run bench -- auth`, `-- commands` or `-- ratelimit` runs one of them.
+// `npm run bench -- auth`, `-- commands`, `-- ratelimit` or `-- oauth` runs one of them.
 import { runAuthBench } from './auth.bench.ts';
 import { runCommandsBench } from './commands.bench.ts';
+import { runOAuthBench } from './oauth.bench.ts';
 import { runRateLimitBench } from './ratelimit.bench.ts';
 
 const only = process.argv[2];
@@ -19,4 +20,8 @@ if (!only || only === 'commands') {
 if (!only || only === 'ratelimit') {
   console.log('\nRate limits:');
   await runRateLimitBench();
+}
+if (!only || only === 'oauth') {
+  console.log('\nOAuth (server in its own process, SQLite, 16 connections):');
+  await runOAuthBench();
 }
