@@ -113,6 +113,8 @@ for (const backend of backends) {
         const response = await fetch(request.url, { redirect: 'manual' });
         assert.equal(response.status, 400, redirectUri);
         assert.equal(response.headers.get('location'), null, redirectUri);
+        assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+        assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
         assert.match(await response.text(), /invalid_redirect_uri|redirect_uri/, redirectUri);
       }
       const unknown = await authorizationUrl(bench, { clientId: '00000000-0000-4000-8000-000000000000' });

@@ -133,6 +133,19 @@ export function createProvider({
   };
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.trustProxy;
+  // The provider answers outside Fastify, so the security headers of Weft's pages are set here too.
+  provider.use(async (ctx, next) => {
+    await next();
+    ctx.set('referrer-policy', 'no-referrer');
+    ctx.set('x-content-type-options', 'nosniff');
+    ctx.set('x-frame-options', 'DENY');
+    if (ctx.response.is('html')) {
+      ctx.set(
+        'content-security-policy',
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+      );
+    }
+  });
 
   // Weft stores the SHA-256 of a client secret, never the secret: compare what the app sends, hashed.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(
