@@ -44,11 +44,12 @@ type Payload = AdapterPayload;
 
 export function createAdapter(storage: Storage, now: () => number = Date.now) {
   let lastSweep = 0;
-  const sweep = () => {
+  /** At most once a minute, a write first deletes the expired rows (a failure only postpones it). */
+  const sweep = async () => {
     const at = now();
     if (at - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = at;
-    storage.deleteExpiredOAuthArtifacts(at).catch(() => {});
+    await storage.deleteExpiredOAuthArtifacts(at).catch(() => {});
   };
 
   return class WeftAdapter {
@@ -58,7 +59,7 @@ export function createAdapter(storage: Storage, now: () => number = Date.now) {
     }
 
     async upsert(id: string, payload: Payload, expiresIn?: number) {
-      sweep();
+      await sweep();
       const fields = { ...(payload as Record<string, unknown>) };
       if (SECRET_IDS.has(this.model)) delete fields.jti;
       const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : null);
