@@ -347,6 +347,31 @@ for (const backend of backends) {
       assert.equal((await answer(refresh)).error, 'invalid_client');
     });
 
+    test('no code, token or client secret reaches the log, also when a request is refused', async (t) => {
+      const logged = await startOAuthBench(backend, { captureLogs: true });
+      t.after(() => logged.close());
+      const tokens = await tokensFor(logged);
+      const request = await authorizationUrl(logged);
+      const code = (await authorize(logged, createAgent(logged.base), request.url)).searchParams.get('code')!;
+      const refresh = (token: string) =>
+        tokenRequest(logged, { grant_type: 'refresh_token', refresh_token: token }, { basic: logged.app });
+      await refresh(tokens.refresh_token!);
+      assert.equal((await refresh(tokens.refresh_token!)).status, 400, 'a replay, logged as refused');
+      await whoAmI(logged, tokens.access_token);
+      await fetch(`${logged.base}/userinfo?access_token=${tokens.access_token}`);
+      const log = logged.t.logs.join('\n');
+      assert.match(log, /OAuth request refused/);
+      for (const secret of [
+        code,
+        tokens.access_token,
+        tokens.refresh_token!,
+        tokens.id_token!,
+        logged.app.secret,
+      ]) {
+        assert.equal(log.includes(secret), false, 'a secret in the log');
+      }
+    });
+
     test('codes and tokens are stored only as hashes', async () => {
       const { code, verifier } = await freshCode();
       const tokens = await answer(await exchange(code, verifier));

@@ -25,12 +25,17 @@ export interface OAuthBench {
 
 export async function startOAuthBench(
   backend: Backend,
-  { config = {}, clock }: { config?: Partial<Config>; clock?: { now(): number } } = {},
+  {
+    config = {},
+    clock,
+    captureLogs = false,
+  }: { config?: Partial<Config>; clock?: { now(): number }; captureLogs?: boolean } = {},
 ): Promise<OAuthBench> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t = await startTestApp(backend, {
     config: { publicUrl: base, issuer: base, ...config },
+    captureLogs,
     // Read through the global Date at each call, so a test that mocks Date moves Weft's clock too.
     clock: clock ?? { now: () => Date.now() },
   });
