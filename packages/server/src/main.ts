@@ -81,6 +81,11 @@ export async function serve({
       throw error;
     });
     await configureApp?.(app);
+    // The OAuth keys are made (or read) now, so every instance uses the same ones from its first
+    // request; keys it cannot read stop OAuth only, not the API.
+    await app.weft.auth.oauth.keys().catch((error: Error) => {
+      logger.error({ err: error }, `OAuth is unavailable: ${error.message}`);
+    });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {

@@ -28,7 +28,7 @@ for (const backend of backends) {
       );
       assert.equal(created.code, 0, created.stderr);
       const app = JSON.parse(created.stdout);
-      assert.deepEqual(Object.keys(app).sort(), ['client_id', 'client_secret', 'name', 'redirect_uris']);
+      assert.deepEqual(Object.keys(app).sort(), ['client_id', 'client_secret', 'redirect_uris']);
       assert.match(app.client_secret, /^[0-9A-Za-z]{43}$/);
       assert.deepEqual(app.redirect_uris, ['https://zapier.example/cb', 'http://127.0.0.1:8080/cb']);
 

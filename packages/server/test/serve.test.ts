@@ -73,6 +73,27 @@ describe('first start', () => {
   });
 });
 
+describe('OAuth keys at start', () => {
+  test('are made at the first start, and a server that cannot read them serves the API and says why', async () => {
+    const dataDir = tempDir();
+    const env = { WEFT_DATA_DIR: dataDir, PORT: '0', WEFT_SECRET_KEY: 'k'.repeat(40) };
+    const first = spawnWeft(['serve'], env);
+    const url = await listeningUrl(first);
+    const discovery = await fetch(`${url}/.well-known/openid-configuration`);
+    assert.equal(discovery.status, 200);
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+
+    const locked = spawnWeft(['serve'], { WEFT_DATA_DIR: dataDir, PORT: '0' });
+    const lockedUrl = await listeningUrl(locked);
+    assert.match(locked.stdout(), /OAuth is unavailable: .*WEFT_SECRET_KEY/);
+    assert.equal((await fetch(`${lockedUrl}/healthz`)).status, 200);
+    assert.equal((await fetch(`${lockedUrl}/.well-known/openid-configuration`)).status, 500);
+    locked.child.kill('SIGTERM');
+    assert.equal(await locked.exited, 0);
+  });
+});
+
 describe('start-up failures', () => {
   test('a data dir that cannot be written exits non-zero with one line naming WEFT_DATA_DIR', async () => {
     const blocked = `${fileURLToPath(import.meta.url)}/data`; // a folder inside a file

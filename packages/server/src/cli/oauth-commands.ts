@@ -26,10 +26,7 @@ export const clientCreateCommand: CliCommand = {
       ...(secret === null ? [] : [`client_secret: ${secret}`, '(shown once, keep it secret)']),
       ...client.redirectUris.map((uri) => `redirect_uri:  ${uri}`),
     ].join('\n');
-    context.print(
-      { client_id: client.id, client_secret: secret, redirect_uris: client.redirectUris, name: client.name },
-      text,
-    );
+    context.print({ client_id: client.id, client_secret: secret, redirect_uris: client.redirectUris }, text);
     return 0;
   },
 };

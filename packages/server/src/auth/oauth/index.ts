@@ -57,6 +57,8 @@ export function createOAuth({
 
   return {
     provider,
+    /** Makes the keys if there are none yet, and checks they can be read (WEFT_SECRET_KEY). */
+    keys: () => loadKeys(storage, config.secretKey, clock.now()),
     clients: createClientsService({ storage, clock }),
     accessTokens: createAccessTokenVerifier({ storage, clock }),
     /** The CSRF token of an interaction's forms: bound to its uid, which its cookie binds to the browser. */
