@@ -83,8 +83,9 @@ describe('the API Tokens page in Chromium', {
     assert.equal(await page.getByLabel('Token', { exact: true }).count(), 0, 'the secret is not shown again');
     await page.getByRole('button', { name: 'Delete browser test' }).click();
     await page.getByRole('button', { name: 'Delete token' }).click();
-    await page.waitForURL(`${url}/settings/api-tokens`);
-    assert.ok(await page.getByText('You have no API tokens.').isVisible());
+    await page.waitForURL(`${url}/settings/api-tokens?deleted`);
+    assert.ok(await page.getByText('Token deleted.').isVisible());
+    assert.ok(await page.getByText('You have no API tokens yet.', { exact: false }).isVisible());
 
     assert.equal((await fetchTokens()).status, 401);
     await context.close();

@@ -21,7 +21,7 @@ for (const backend of backends) {
       const created = await weft('workspace', 'create', 'acme', '--name', 'Acme Inc', '--json');
       assert.equal(created.code, 0, created.stderr);
       const workspace = JSON.parse(created.stdout);
-      assert.deepEqual(Object.keys(workspace).sort(), ['id', 'name', 'slug']);
+      assert.deepEqual(Object.keys(workspace).sort(), ['id', 'name', 'slug', 'url']);
       assert.equal(workspace.name, 'Acme Inc');
       const listed = await weft('workspace', 'list', '--json');
       assert.deepEqual(
@@ -71,6 +71,7 @@ for (const backend of backends) {
           role: 'admin',
           active: true,
           workspace: 'acme',
+          url: 'http://acme.localhost:3000',
           password: undefined,
         },
       );

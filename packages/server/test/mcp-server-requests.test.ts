@@ -147,6 +147,8 @@ for (const backend of backends) {
         },
         { $stateType: true },
       );
+      // Created in one batch, in the same millisecond: the default order then falls to the random id.
+      open.sort((a: { Name: string }, b: { Name: string }) => a.Name.localeCompare(b.Name));
       assert.deepEqual(open, [
         { Name: 'Batch one', State: 'Open' },
         { Name: 'Batch two', State: 'Open' },

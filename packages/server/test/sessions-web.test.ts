@@ -285,8 +285,9 @@ for (const backend of backends) {
       });
       const cookie = await sessionCookie('page@example.com');
       let page = await inject({ url: '/settings/api-tokens', headers: { cookie } });
-      assert.match(page.body, /You have no API tokens/);
-      assert.match(page.body, /<button type="submit">Generate token<\/button>/);
+      assert.match(page.body, /You have no API tokens yet\. A token lets a script/);
+      assert.match(page.body, /0 of 3 tokens/);
+      assert.match(page.body, />Generate token<\/button>/);
       const generate = (csrf: string) =>
         inject({
           method: 'POST',
@@ -296,12 +297,36 @@ for (const backend of backends) {
         });
       assert.equal((await generate('forged')).statusCode, 403);
       const generated = await generate(csrfOf(page.body));
-      assert.equal(generated.statusCode, 201);
-      const value = /id="new-token" class="secret" type="text" readonly value="(weft_[0-9A-Za-z]+)"/.exec(
-        generated.body,
-      )![1]!;
-      assert.match(generated.body, /shown only this once/);
-      assert.match(generated.body, /data-copy="new-token"/);
+      assert.equal(generated.statusCode, 303, 'POST, then 303: a reload cannot post again');
+      assert.equal(generated.headers.location, '/settings/api-tokens');
+      const flash = generated.cookies.find((c) => c.name === 'weft_new_token')!;
+      assert.equal(flash.httpOnly, true);
+      assert.equal(flash.path, '/settings/api-tokens');
+      assert.ok(!flash.value.includes('weft_'), 'the cookie does not carry the token in the clear');
+      const shown = await inject({
+        url: '/settings/api-tokens',
+        headers: { cookie: `${cookie}; weft_new_token=${flash.value}` },
+      });
+      assert.equal(shown.headers['cache-control'], 'no-store');
+      const value =
+        /id="new-token" class="secret" type="text" readonly autofocus value="(weft_[0-9A-Za-z]+)"/.exec(
+          shown.body,
+        )![1]!;
+      assert.match(shown.body, /shown only this once/);
+      assert.match(shown.body, /data-copy="new-token"/);
+      assert.match(shown.body, /1 of 3 tokens/);
+      assert.match(shown.body, /curl http:\/\/localhost:80\/api\/commands -H 'Authorization: Token weft_/);
+      assert.ok(
+        shown.cookies.some((c) => c.name === 'weft_new_token' && c.value === ''),
+        'the page that shows it clears it',
+      );
+      // Another session cannot read it.
+      const stranger = await sessionCookie('page@example.com');
+      const stolen = await inject({
+        url: '/settings/api-tokens',
+        headers: { cookie: `${stranger}; weft_new_token=${flash.value}` },
+      });
+      assert.ok(!stolen.body.includes(value));
       assert.equal(
         (await inject({ url: '/api/tokens', headers: { authorization: `Token ${value}` } })).statusCode,
         200,
@@ -313,7 +338,13 @@ for (const backend of backends) {
       await generate(csrfOf(page.body));
       page = await inject({ url: '/settings/api-tokens', headers: { cookie } });
       assert.match(page.body, /id="limit-reached"/);
+      assert.match(
+        page.body,
+        /You have 3 tokens, the most you can have\. To make a new one, delete one you no longer use\./,
+      );
+      assert.doesNotMatch(page.body, /DELETE \/api/);
       assert.doesNotMatch(page.body, /Generate token/);
+      assert.match(page.body, /3 of 3 tokens/);
 
       const [id] = /\/settings\/api-tokens\/([0-9a-f-]{36})\/delete/.exec(page.body)!.slice(1);
       const confirm = await inject({ url: `/settings/api-tokens/${id}/delete`, headers: { cookie } });
@@ -325,6 +356,8 @@ for (const backend of backends) {
         payload: { _csrf: csrfOf(confirm.body) },
       });
       assert.equal(deleted.statusCode, 303);
+      const after = await inject({ url: deleted.headers.location as string, headers: { cookie } });
+      assert.match(after.body, /Token deleted\./);
       assert.equal((await inject({ url: '/api/tokens', headers: { cookie } })).json().length, 2);
     });
   });

@@ -58,14 +58,29 @@ export function createAuthenticate({
   sessions,
   cookies,
   publicUrl,
+  workspaceOf,
 }: {
+  /** A workspace's slug and URL by id, to name it when a token is sent to another workspace. */
+  workspaceOf: (id: string) => Promise<{ slug: string; url: string | null } | null>;
   tokens: TokensService;
   accessTokens: AccessTokenVerifier;
   sessions: SessionsService;
   cookies: CookieNames;
   publicUrl: string;
 }) {
-  function tokenPrincipal(request: FastifyRequest, found: VerifiedToken): Principal {
+  /** A token of another workspace: says which, and where it answers. */
+  async function wrongWorkspace(request: FastifyRequest, workspaceId: string): Promise<never> {
+    const owner = await workspaceOf(workspaceId);
+    if (!owner) throw invalidToken();
+    throw authErrors.TOKEN_INVALID(
+      `This API token belongs to workspace "${owner.slug}", not "${request.workspace.slug}": send it to ${owner.url ?? `workspace "${owner.slug}"`}.`,
+      { token_workspace: owner.slug, workspace: request.workspace.slug },
+    );
+  }
+
+  function tokenPrincipal(request: FastifyRequest, found: VerifiedToken): Principal | Promise<Principal> {
+    if (found.user.workspaceId !== request.workspace.id)
+      return wrongWorkspace(request, found.user.workspaceId);
     checkUser(found.user, request, invalidToken);
     return {
       workspace: request.workspace,

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
+import { workspaceUrl } from '../workspaces/workspace-url.ts';
 import { type Clock, createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
 import { createOAuth } from './oauth/index.ts';
@@ -62,6 +63,7 @@ export function createAuth({
     timeouts: { idleMs: config.sessionIdleTimeout * 1000, absoluteMs: config.sessionAbsoluteTimeout * 1000 },
     throttle,
     cookiePrefix: cookies.prefix,
+    workspaceUrl: (slug) => workspaceUrl(slug, config),
   });
   const oauth = createOAuth({ config, storage, clock, ...(onOAuthError ? { onError: onOAuthError } : {}) });
   const authenticate = createAuthenticate({
@@ -70,6 +72,10 @@ export function createAuth({
     sessions,
     cookies,
     publicUrl: config.publicUrl,
+    workspaceOf: async (id) => {
+      const workspace = await storage.getWorkspaceById(id);
+      return workspace && { slug: workspace.slug, url: workspaceUrl(workspace.slug, config) };
+    },
   });
   /**
    * Hook for API routes: sets `request.principal` or answers 401/403. Runs after workspace resolution.

@@ -22,8 +22,10 @@ export interface CommandContext {
   accounts(): Promise<AccountsService>;
   /** The API tokens service over the same storage. */
   tokens(): Promise<TokensService>;
-  /** The OAuth apps and keys over the same storage. */
-  oauth(): Promise<{ oauth: OAuth; storage: Storage }>;
+  /** The OAuth apps over the same storage. */
+  oauth(): Promise<OAuth>;
+  /** The storage itself, for commands that write without a service (keys, the sample space). */
+  storage(): Promise<Storage>;
   /** Prints `json` (with --json) or the lines of `text`. */
   print(json: unknown, text: string): void;
 }

@@ -123,7 +123,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       json,
       accounts: async () => (await openAuth()).accounts,
       tokens: async () => (await openAuth()).tokens,
-      oauth: async () => ({ oauth: (await openAuth()).oauth, storage: storage! }),
+      oauth: async () => (await openAuth()).oauth,
+      storage: async () => {
+        await openAuth();
+        return storage!;
+      },
       print(value, text) {
         io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
       },

@@ -14,7 +14,7 @@ export const clientCreateCommand: CliCommand = {
   async run(context) {
     const uris = context.values['redirect-uri'];
     if (!Array.isArray(uris) || uris.length === 0) throw new UsageError('missing --redirect-uri');
-    const { oauth } = await context.oauth();
+    const oauth = await context.oauth();
     const { client, secret } = await oauth.clients.create({
       name: requiredValue(context, 'name'),
       redirectUris: uris,
@@ -37,7 +37,7 @@ export const clientListCommand: CliCommand = {
   usage: '',
   options: {},
   async run(context) {
-    const { oauth } = await context.oauth();
+    const oauth = await context.oauth();
     const clients = (await oauth.clients.list()).map(formatClient);
     const text = clients
       .map(
@@ -58,7 +58,7 @@ export const clientDeleteCommand: CliCommand = {
   required: ['id'],
   async run(context) {
     const id = requiredValue(context, 'id');
-    const { oauth } = await context.oauth();
+    const oauth = await context.oauth();
     await oauth.clients.delete(id);
     context.print(
       { client_id: id, deleted: true },
@@ -77,7 +77,7 @@ export const clientRotateSecretCommand: CliCommand = {
   required: ['id'],
   async run(context) {
     const id = requiredValue(context, 'id');
-    const { oauth } = await context.oauth();
+    const oauth = await context.oauth();
     const { secret } = await oauth.clients.rotateSecret(id);
     context.print(
       { client_id: id, client_secret: secret },
@@ -93,7 +93,7 @@ export const keysRotateCommand: CliCommand = {
   usage: '',
   options: {},
   async run(context) {
-    const { storage } = await context.oauth();
+    const storage = await context.storage();
     const kid = await rotateSigningKey(storage, context.config.secretKey, Date.now());
     context.print({ kid }, `Added signing key ${kid}; it signs from the next token on.`);
     return 0;

@@ -1,4 +1,5 @@
 import { formatUser } from '../auth/accounts/index.ts';
+import { workspaceUrl } from '../workspaces/index.ts';
 import { type CliCommand, requiredValue, stringValue } from './command.ts';
 
 export const userCreateCommand: CliCommand = {
@@ -22,12 +23,15 @@ export const userCreateCommand: CliCommand = {
       role: requiredValue(context, 'role'),
       password: stringValue(context, 'password'),
     });
+    const url = workspaceUrl(workspace.slug, context.config);
     const json = {
       ...formatUser(user, workspace),
+      url,
       ...(generatedPassword ? { password: generatedPassword } : {}),
     };
     const lines = [`Created ${user.role} ${user.email} in workspace ${workspace.slug} (id ${user.id}).`];
     if (generatedPassword) lines.push(`Password (shown once): ${generatedPassword}`);
+    if (url) lines.push(`Log in at ${url}/login`);
     context.print(json, lines.join('\n'));
     return 0;
   },

@@ -20,7 +20,7 @@ test('uses the documented defaults when nothing is set', () => {
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.redisUrl, undefined);
   assert.equal(config.publicUrl, 'http://localhost:3000');
-  assert.equal(config.baseDomain, undefined);
+  assert.equal(config.baseDomain, 'localhost', 'workspaces answer on subdomains of localhost');
   assert.equal(config.defaultWorkspace, 'demo');
   assert.equal(config.bodyLimit, 1024 * 1024);
 });

@@ -147,9 +147,15 @@ export const configSchema = {
   baseDomain: option<string | undefined>({
     env: 'WEFT_BASE_DOMAIN',
     flag: 'base-domain',
-    doc: 'Serve workspaces as subdomains: host `{slug}.{WEFT_BASE_DOMAIN}` selects workspace `slug`.',
+    doc: 'Serve workspaces as subdomains: host `{slug}.{WEFT_BASE_DOMAIN}` selects workspace `slug` (`acme.localhost:3000`, which browsers and curl resolve to this machine).',
     parse: parseHostname,
-    default: undefined,
+    // The public URL's host name, unless it is an IP address (which has no subdomains).
+    default: (earlier) => {
+      if (!URL.canParse(String(earlier.publicUrl))) return undefined;
+      const host = new URL(String(earlier.publicUrl)).hostname;
+      return /^[\d.]+$|^\[/.test(host) ? undefined : host;
+    },
+    defaultDoc: 'the host name of WEFT_PUBLIC_URL (`localhost`)',
   }),
   defaultWorkspace: option({
     env: 'WEFT_DEFAULT_WORKSPACE',

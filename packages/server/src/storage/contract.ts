@@ -43,6 +43,9 @@ export interface AccountRepository {
   /** Resolves null when the slug is taken. */
   createWorkspace(workspace: Workspace): Promise<Workspace | null>;
   getWorkspaceBySlug(slug: string): Promise<Workspace | null>;
+  getWorkspaceById(id: string): Promise<Workspace | null>;
+  /** The workspaces the account is an active member of, by slug. */
+  listAccountWorkspaces(accountId: string): Promise<Workspace[]>;
   listWorkspaces(): Promise<Workspace[]>;
   /** Sets (or, with null, clears) the workspace's own rate limit. */
   setWorkspaceRateLimit(workspaceId: string, limit: number | null): Promise<void>;

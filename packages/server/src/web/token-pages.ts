@@ -3,24 +3,30 @@ import type { Auth } from '../auth/index.ts';
 import { WeftError } from '../http/errors.ts';
 import type { ApiToken } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
+import { timeHtml } from './dates.ts';
+import { openFlash, sealFlash } from './flash.ts';
 import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
 
-const date = (ms: number | null) =>
-  ms === null
-    ? 'never'
-    : `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC</time>`;
+const PAGE = '/settings/api-tokens';
+/** The new token's one-time cookie: only this page gets it, for a minute. */
+const FLASH = 'weft_new_token';
+const FLASH_OPTIONS = { path: PAGE, httpOnly: true, sameSite: 'strict' as const, maxAge: 60 };
+/** After a delete, which notice the page shows (nothing secret: the token's description is not sent). */
+const DELETED = 'deleted';
 
-function tokenTable(tokens: ApiToken[]): string {
-  if (tokens.length === 0) return '<p>You have no API tokens.</p>';
+function tokenTable(tokens: ApiToken[], now: number): string {
+  if (tokens.length === 0) {
+    return '<p id="no-tokens">You have no API tokens yet. A token lets a script, an integration or a tool such as n8n call this workspace\'s API as you, without your password.</p>';
+  }
   const rows = tokens
     .map(
       (t) => `<tr>
 <td>${t.description ? escapeHtml(t.description) : '<em>No description</em>'}</td>
-<td><code>${escapeHtml(t.display)}</code></td>
-<td>${date(t.createdAt)}</td>
-<td>${date(t.lastUsedAt)}</td>
-<td><a href="/settings/api-tokens/${t.id}/delete" role="button" aria-label="Delete ${escapeHtml(t.description ?? t.display)}">Delete</a></td>
+<td><code class="nowrap">${escapeHtml(t.display)}</code></td>
+<td>${timeHtml(t.createdAt, now)}</td>
+<td>${timeHtml(t.lastUsedAt, now)}</td>
+<td><form method="get" action="${PAGE}/${t.id}/delete"><button type="submit" class="danger" aria-label="Delete ${escapeHtml(t.description ?? t.display)}">Delete</button></form></td>
 </tr>`,
     )
     .join('\n');
@@ -35,49 +41,68 @@ ${rows}
 
 function generateForm(csrf: string, count: number, limit: number): string {
   if (count >= limit) {
-    return `<p class="notice" id="limit-reached">You have ${limit} API tokens, the most a user may have. Delete one to generate another.</p>`;
+    return `<p class="notice" id="limit-reached">You have ${limit} tokens, the most you can have. To make a new one, delete one you no longer use.</p>`;
   }
-  return `<form method="post" action="/settings/api-tokens">
+  return `<form method="post" action="${PAGE}">
 <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
 <label for="description">Description (optional)</label>
 <input id="description" name="description" type="text" maxlength="200" placeholder="What will use this token?">
-<p><button type="submit">Generate token</button></p>
+<p><button type="submit" class="primary">Generate token</button></p>
 </form>`;
 }
 
-function newTokenNotice(value: string): string {
+function newTokenNotice(value: string, origin: string): string {
   return `<section class="warning" aria-labelledby="new-token-heading">
 <h2 id="new-token-heading">Your new API token</h2>
 <p>Copy it now: it is shown only this once. Keep it secret: it acts with all of your privileges.</p>
 <label for="new-token">Token</label>
-<input id="new-token" class="secret" type="text" readonly value="${escapeHtml(value)}">
+<div class="copy-row">
+<input id="new-token" class="secret" type="text" readonly autofocus value="${escapeHtml(value)}">
 <button type="button" data-copy="new-token">Copy</button>
+</div>
 <span id="new-token-status" role="status" aria-live="polite"></span>
+<p>Use it like this:</p>
+<pre class="usage"><code>curl ${escapeHtml(origin)}/api/commands -H 'Authorization: Token ${escapeHtml(value)}' -H 'Content-Type: application/json' -d '[{"command": "fibery.schema/query"}]'</code></pre>
 </section>`;
 }
 
-/** The "API Tokens" page of the workspace menu: list, generate (shown once) and delete with a confirmation. */
+/**
+ * The "API Tokens" page of the workspace menu: list, generate and delete. Generating is a POST
+ * answered by a 303 back to the page, which shows the new token once (from an encrypted one-time
+ * cookie, see flash.ts), so a reload neither shows it again nor makes another token.
+ */
 export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWorkspace: ResolveWorkspace }) {
   const pageAuth = createPageAuth(auth);
   const onRequest = [resolveWorkspace, pageAuth];
+  const sessionSecret = (request: FastifyRequest) => request.cookies[auth.cookies.session] ?? '';
 
   async function sendTokensPage(request: FastifyRequest, reply: FastifyReply, notice = '', status = 200) {
     const context = pageContext(request);
     const tokens = await auth.tokens.listTokens(request.principal.user);
+    const limit = auth.tokens.limit;
     const body = `<h1>API Tokens</h1>
 <p>Programs use an API token to call this workspace's API as you: <code>Authorization: Token &lt;token&gt;</code>.</p>
+<p id="token-count">${tokens.length} of ${limit} tokens</p>
 ${notice}
-${tokenTable(tokens)}
-${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
+${tokenTable(tokens, Date.now())}
+${generateForm(context.csrfToken, tokens.length, limit)}`;
     return sendPage(reply, renderPage({ ...context, title: 'API Tokens', body }), status);
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/settings/api-tokens', { onRequest, schema: { hide: true } }, (request, reply) =>
-      sendTokensPage(request, reply),
-    );
+    app.get(PAGE, { onRequest, schema: { hide: true } }, (request, reply) => {
+      const value = openFlash(request.cookies[FLASH], sessionSecret(request));
+      if (request.cookies[FLASH] !== undefined) reply.clearCookie(FLASH, FLASH_OPTIONS);
+      const deleted = (request.query as Record<string, unknown>)[DELETED] !== undefined;
+      const notice = value
+        ? newTokenNotice(value, `${request.protocol}://${request.headers.host}`)
+        : deleted
+          ? '<p class="notice" role="status">Token deleted. Programs that used it get 401 from now on.</p>'
+          : '';
+      return sendTokensPage(request, reply, notice);
+    });
 
-    app.post('/settings/api-tokens', { onRequest, schema: { hide: true } }, async (request, reply) => {
+    app.post(PAGE, { onRequest, schema: { hide: true } }, async (request, reply) => {
       checkFormCsrf(request);
       const description = (request.body as Record<string, unknown>).description;
       try {
@@ -85,13 +110,21 @@ ${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
           request.principal.user,
           typeof description === 'string' ? description : null,
         );
-        return sendTokensPage(request, reply, newTokenNotice(value), 201);
+        reply.setCookie(FLASH, sealFlash(value, sessionSecret(request)), {
+          ...FLASH_OPTIONS,
+          secure: auth.cookies.secure,
+        });
+        return reply.redirect(PAGE, 303);
       } catch (error) {
         if (!(error instanceof WeftError) || error.status >= 500) throw error;
+        const message =
+          error.code === 'TOKEN_LIMIT_REACHED'
+            ? `You have ${auth.tokens.limit} tokens, the most you can have. To make a new one, delete one you no longer use.`
+            : error.message;
         return sendTokensPage(
           request,
           reply,
-          `<p class="error" role="alert">${escapeHtml(error.message)}</p>`,
+          `<p class="error" role="alert">${escapeHtml(message)}</p>`,
           error.status,
         );
       }
@@ -103,37 +136,29 @@ ${generateForm(context.csrfToken, tokens.length, auth.tokens.limit)}`;
       required: ['id'],
     };
 
-    app.get(
-      '/settings/api-tokens/:id/delete',
-      { onRequest, schema: { hide: true, params } },
-      async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const token = (await auth.tokens.listTokens(request.principal.user)).find((t) => t.id === id);
-        if (!token) return reply.redirect('/settings/api-tokens', 303);
-        const context = pageContext(request);
-        const name = token.description ?? token.display;
-        const body = `<h1>Delete API token</h1>
+    app.get(`${PAGE}/:id/delete`, { onRequest, schema: { hide: true, params } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const token = (await auth.tokens.listTokens(request.principal.user)).find((t) => t.id === id);
+      if (!token) return reply.redirect(PAGE, 303);
+      const context = pageContext(request);
+      const name = token.description ?? token.display;
+      const body = `<h1>Delete API token</h1>
 <p>Delete the token <strong>${escapeHtml(name)}</strong> (<code>${escapeHtml(token.display)}</code>)? Programs that use it will get 401 from their next request.</p>
-<form method="post" action="/settings/api-tokens/${token.id}/delete">
+<form method="post" action="${PAGE}/${token.id}/delete" class="actions">
 <input type="hidden" name="_csrf" value="${escapeHtml(context.csrfToken)}">
 <button type="submit" class="danger">Delete token</button>
-<a href="/settings/api-tokens">Cancel</a>
+<a class="button" href="${PAGE}">Cancel</a>
 </form>`;
-        return sendPage(reply, renderPage({ ...context, title: 'Delete API token', body }));
-      },
-    );
+      return sendPage(reply, renderPage({ ...context, title: 'Delete API token', body }));
+    });
 
-    app.post(
-      '/settings/api-tokens/:id/delete',
-      { onRequest, schema: { hide: true, params } },
-      async (request, reply) => {
-        checkFormCsrf(request);
-        const { id } = request.params as { id: string };
-        await auth.tokens.deleteToken(request.principal.user, id).catch((error) => {
-          if (!(error instanceof WeftError && error.code === 'TOKEN_NOT_FOUND')) throw error;
-        });
-        return reply.redirect('/settings/api-tokens', 303);
-      },
-    );
+    app.post(`${PAGE}/:id/delete`, { onRequest, schema: { hide: true, params } }, async (request, reply) => {
+      checkFormCsrf(request);
+      const { id } = request.params as { id: string };
+      await auth.tokens.deleteToken(request.principal.user, id).catch((error) => {
+        if (!(error instanceof WeftError && error.code === 'TOKEN_NOT_FOUND')) throw error;
+      });
+      return reply.redirect(`${PAGE}?${DELETED}`, 303);
+    });
   };
 }

@@ -30,6 +30,7 @@ export function createSessionsService({
   timeouts,
   throttle,
   cookiePrefix = '',
+  workspaceUrl = () => null,
 }: {
   storage: Storage;
   clock: Clock;
@@ -37,6 +38,8 @@ export function createSessionsService({
   throttle: LoginThrottle;
   /** `__Host-` on https, like the other cookies. */
   cookiePrefix?: string;
+  /** Where a workspace answers, to name it when an account logs in to the wrong one. */
+  workspaceUrl?: (slug: string) => string | null;
 }) {
   return {
     /**
@@ -59,7 +62,7 @@ export function createSessionsService({
       const account = normalizeEmail(email);
       const user = account && workspace ? await storage.getWorkspaceUserByEmail(workspace.id, account) : null;
       const member = workspace ? Boolean(user?.active) : true;
-      const stored = account && member ? await storage.getAccountByEmail(account) : null;
+      const stored = account ? await storage.getAccountByEmail(account) : null;
       const device = stored
         ? verifyDeviceCookie(cookies[deviceCookieName(stored.id, cookiePrefix)], stored, clock.now())
         : null;
@@ -74,6 +77,18 @@ export function createSessionsService({
       // Always one argon2 verification, so an unknown email answers as slowly as a wrong password.
       const matches = await verifyPassword(stored?.passwordHash ?? null, password.slice(0, 1024));
       if (!stored || !matches) throw sessionErrors.LOGIN_FAILED('The email or the password is wrong.');
+      if (!member && workspace) {
+        // The password is right: say where this account can log in (it proved it is the account's).
+        const places = (await storage.listAccountWorkspaces(stored.id)).map((w) => {
+          const url = workspaceUrl(w.slug);
+          return url ? `"${w.slug}" at ${url}` : `"${w.slug}"`;
+        });
+        throw sessionErrors.LOGIN_WRONG_WORKSPACE(
+          places.length
+            ? `${stored.email} is not an active member of workspace "${workspace.slug}". Log in to ${places.join(' or ')}.`
+            : `${stored.email} is not an active member of any workspace.`,
+        );
+      }
       await throttle.succeeded(attempt);
       const deviceCookie = {
         name: deviceCookieName(stored.id, cookiePrefix),

@@ -86,6 +86,20 @@ export function createAccountRepository(db: SqlExecutor): AccountRepository {
     getWorkspaceBySlug: (slug) =>
       first(toWorkspace, `SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE slug = $1`, [slug]),
 
+    getWorkspaceById: (id) =>
+      first(toWorkspace, `SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1`, [id]),
+
+    async listAccountWorkspaces(accountId) {
+      const rows = await db.query<WorkspaceRow>(
+        `SELECT ${WORKSPACE_COLUMNS.split(', ')
+          .map((c) => `w.${c}`)
+          .join(', ')} FROM workspaces w
+         JOIN workspace_users u ON u.workspace_id = w.id WHERE u.account_id = $1 AND u.active ORDER BY w.slug`,
+        [accountId],
+      );
+      return rows.map(toWorkspace);
+    },
+
     async setWorkspaceRateLimit(workspaceId, limit) {
       await db.run('UPDATE workspaces SET rate_limit = $1 WHERE id = $2', [limit, workspaceId]);
     },
