@@ -3,6 +3,7 @@ import { type Auth, createAuth } from '../auth/index.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { WeftError } from '../http/errors.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
+import { didYouMean } from '../text/suggest.ts';
 import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
 import {
   clientCreateCommand,
@@ -79,7 +80,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = findCommand(argv);
   if (!command) {
-    io.stderr.write(`weft: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${helpText()}`);
+    const given = argv.slice(0, 2).join(' ');
+    const hint = didYouMean(
+      given,
+      commands.map((c) => c.name),
+    );
+    io.stderr.write(`weft: unknown command "${given}".${hint.text}\n\n${helpText()}`);
     return 2;
   }
   const json = argv.includes('--json');
@@ -143,7 +149,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function reportError(error: unknown, command: CliCommand, io: CliIo, json: boolean): number {
   const code = (error as { code?: unknown }).code;
   if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-    io.stderr.write(`weft: ${(error as Error).message}\n${usageOf(command)}\n`);
+    let message = (error as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const given = /'(-[^']*)'/.exec(message)?.[1];
+      const known = Object.keys({
+        ...command.options,
+        ...COMMON_OPTIONS,
+        ...(command.serverFlags ? {} : STORAGE_OPTIONS),
+      });
+      const hint = didYouMean(given?.replace(/^-+/, ''), known);
+      // Node's own text suggests "--" for a positional; ours names the option meant.
+      message = `unknown option ${given ?? ''}.${hint.text.replace(/"([^"]+)"/, '"--$1"')}`;
+    }
+    io.stderr.write(`weft: ${message}\n${usageOf(command)}\n`);
     return 2;
   }
   if (error instanceof WeftError) {

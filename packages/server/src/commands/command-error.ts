@@ -3,6 +3,7 @@
  * `{"success": false, "result": {"name", "message", "data"}}`. `name` is stable (Fibery's style,
  * `entity.error/schema-type-not-found`); the message is for people.
  */
+import { didYouMean } from '../text/suggest.ts';
 export class CommandError extends Error {
   readonly errorName: string;
   readonly data: Record<string, unknown>;
@@ -98,22 +99,28 @@ export function quote(value: unknown, max = 200): string {
 /** Any value from a request as JSON, at most `max` characters (`undefined` stays undefined). */
 export const show = (value: unknown, max = 200) => JSON.stringify(value)?.slice(0, max);
 
-/** A database name that names no database of the workspace. */
-export const typeNotFound = (name: unknown) =>
-  commandError('entity.error/schema-type-not-found', `"${quote(name)}" database was not found.`, {
-    type: quote(name),
-  });
-
-/** A field name that names no field of `type`. */
-export const fieldNotFound = (type: string, name: unknown) =>
-  commandError(
-    'entity.error/schema-field-not-found',
-    `"${quote(name)}" field was not found in "${type}" database.`,
+/** A database name that names no database of the workspace (`known`: its names, for a suggestion). */
+export const typeNotFound = (name: unknown, known: Iterable<string> = []) => {
+  const hint = didYouMean(name, known);
+  return commandError(
+    'entity.error/schema-type-not-found',
+    `"${quote(name)}" database was not found.${hint.text}`,
     {
-      type,
-      field: quote(name),
+      type: quote(name),
+      ...hint.data,
     },
   );
+};
+
+/** A field name that names no field of `type` (`known`: its fields, for a suggestion). */
+export const fieldNotFound = (type: string, name: unknown, known: Iterable<string> = []) => {
+  const hint = didYouMean(name, known);
+  return commandError(
+    'entity.error/schema-field-not-found',
+    `"${quote(name)}" field was not found in "${type}" database.${hint.text}`,
+    { type, field: quote(name), ...hint.data },
+  );
+};
 
 /** A change to `fibery/user` itself, which only its fields may have. */
 export const builtInType = () =>

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { DatabaseBusyError, type Role } from '../storage/index.ts';
+import { didYouMean } from '../text/suggest.ts';
 import { MAX_COMMAND_NESTING, nestsDeeperThan } from './check-nesting.ts';
 import { CommandError, commandError } from './command-error.ts';
 import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
@@ -193,9 +194,15 @@ export async function runCommand(
     }
     const handler = Object.hasOwn(COMMANDS, raw.command) ? COMMANDS[raw.command] : undefined;
     if (!handler) {
-      throw commandError('command.error/unknown-command', `Unknown command "${raw.command.slice(0, 200)}".`, {
-        command: raw.command.slice(0, 200),
-      });
+      const hint = didYouMean(raw.command, Object.keys(COMMANDS));
+      throw commandError(
+        'command.error/unknown-command',
+        `Unknown command "${raw.command.slice(0, 200)}".${hint.text}`,
+        {
+          command: raw.command.slice(0, 200),
+          ...hint.data,
+        },
+      );
     }
     if (!GRANTS[context.principal.role].includes(handler.privilege)) {
       throw commandError(

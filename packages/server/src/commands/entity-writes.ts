@@ -52,7 +52,7 @@ async function write<T>(context: CommandContext, work: (w: Write) => Promise<T>)
  */
 function domainType(types: Types, name: unknown, { users = false } = {}): DomainType {
   const type = typeof name === 'string' && Object.hasOwn(types, name) ? types[name] : undefined;
-  if (!type) throw typeNotFound(name);
+  if (!type) throw typeNotFound(name, Object.keys(types));
   if (type.name === 'fibery/user') {
     if (users && type.extension) return { ...type, domain: type.extension };
     throw commandError(

@@ -93,13 +93,22 @@ export async function currentSchema(change: SchemaChange): Promise<SchemaType[]>
 
 function findType(types: SchemaType[], name: unknown): SchemaType {
   const type = types.find((t) => t.name === name);
-  if (!type) throw typeNotFound(name);
+  if (!type)
+    throw typeNotFound(
+      name,
+      types.map((t) => t.name),
+    );
   return type;
 }
 
 function findField(type: SchemaType, name: unknown): SchemaField {
   const field = type.fields.find((f) => f.name === name);
-  if (!field) throw fieldNotFound(type.name, name);
+  if (!field)
+    throw fieldNotFound(
+      type.name,
+      name,
+      type.fields.map((f) => f.name),
+    );
   return field;
 }
 

@@ -8,6 +8,8 @@
  * `q/where` and `q/order-by`; in `q/where` and in aggregates they may also go through a collection,
  * meaning "any of its items". A collection is selected with a sub-query of its own.
  */
+
+import { didYouMean } from '../../text/suggest.ts';
 import { commandError, quote, show, typeNotFound } from '../command-error.ts';
 import { isObject } from '../is-object.ts';
 import { checkAggregate, checkOrderedOperator, checkTextOperator } from './check-operand-type.ts';
@@ -108,6 +110,16 @@ const AGGREGATES: Record<string, AggregateFn> = {
   'q/min': 'min',
   'q/max': 'max',
 };
+/** Every operator q/where takes, for suggestions. */
+const WHERE_OPERATORS = [
+  ...COMPARE_OPS,
+  ...Object.keys(TEXT_OPS),
+  ...Object.keys(NULL_FUNCTIONS),
+  'q/and',
+  'q/or',
+  'q/in',
+  'q/not-in',
+];
 const QUERY_KEYS = new Set(['q/from', 'q/select', 'q/where', 'q/order-by', 'q/limit', 'q/offset']);
 
 const invalid = (message: string) => commandError('entity.error/invalid-query', message);
@@ -327,7 +339,12 @@ class QueryParser {
       }
       return { kind: 'text', op: textOp, path, value };
     }
-    throw invalid(`Unknown q/where operator "${op.slice(0, 100)}".`);
+    const hint = didYouMean(op, WHERE_OPERATORS);
+    throw commandError(
+      'entity.error/invalid-query',
+      `Unknown q/where operator "${op.slice(0, 100)}".${hint.text}`,
+      hint.data,
+    );
   }
 
   /**
@@ -554,7 +571,7 @@ export function parseQuery(
   const from = query['q/from'];
   if (typeof from !== 'string') throw invalid('q/from names a database, like "fibery/user".');
   const type = Object.hasOwn(types, from) ? types[from] : undefined;
-  if (!type) throw typeNotFound(from);
+  if (!type) throw typeNotFound(from, Object.keys(types));
   const given = args.params ?? {};
   if (!isObject(given)) throw invalid('params is an object of {"$name": value}.');
   const params: Record<string, unknown> = { '$my-id': myId };

@@ -167,6 +167,6 @@ export const builtInTypes: Record<string, TypeModel> = { [fiberyUserType.name]: 
 /** The field `name` of `type`, or entity.error/schema-field-not-found. */
 export function fieldOf(type: TypeModel, name: string): FieldModel {
   const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
-  if (!field) throw fieldNotFound(type.name, name);
+  if (!field) throw fieldNotFound(type.name, name, Object.keys(type.fields));
   return field;
 }
