@@ -36,6 +36,8 @@ export interface CliCommand {
   summary: string;
   /** Its arguments, as shown in help. */
   usage: string;
+  /** A command line to copy, shown by `--help`. */
+  example?: string;
   options: ParseArgsOptionsConfig;
   /** The option a lone positional argument fills in (`workspace create acme`). */
   positional?: string;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Auth, createAuth } from '../auth/index.ts';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError, configSchema, loadConfig } from '../config/index.ts';
 import { WeftError } from '../http/errors.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
 import { didYouMean } from '../text/suggest.ts';
@@ -68,6 +68,58 @@ function helpText(): string {
 
 const usageOf = (command: CliCommand) => `usage: weft ${command.name} ${command.usage}`.trimEnd();
 
+/** A command line to copy for each command, shown by its `--help`. */
+const EXAMPLES: Record<string, string> = {
+  serve: 'weft serve --port 3000 --data-dir ./data',
+  'workspace create': 'weft workspace create acme --name "Acme Inc" --sample',
+  'workspace list': 'weft workspace list',
+  'workspace update': 'weft workspace update acme --rate-limit 20',
+  'user create': 'weft user create --workspace acme --email ada@example.com --name Ada --role admin',
+  'user list': 'weft user list --workspace acme',
+  'user set-role': 'weft user set-role --workspace acme --email ada@example.com --role observer',
+  'user deactivate': 'weft user deactivate --workspace acme --email ada@example.com',
+  'user activate': 'weft user activate --workspace acme --email ada@example.com',
+  'user passwd': 'weft user passwd --email ada@example.com',
+  'token create': 'weft token create --workspace acme --email ada@example.com --description "n8n"',
+  'token list': 'weft token list --workspace acme --email ada@example.com',
+  'token delete': 'weft token delete --workspace acme weft_Ab12…yz89',
+  'client create': 'weft client create --name "My app" --redirect-uri https://app.example/callback',
+  'client list': 'weft client list',
+  'client delete': 'weft client delete 3f0c…',
+  'client rotate-secret': 'weft client rotate-secret 3f0c…',
+  'keys rotate': 'weft keys rotate',
+};
+
+const COMMON_HELP: [string, string][] = [
+  ['--json', 'print one JSON object on stdout (errors as JSON on stderr)'],
+  ['--data-dir D', 'the data folder of SQLite (WEFT_DATA_DIR, default ./data)'],
+  ['--database-url U', 'a postgres:// URL instead (DATABASE_URL)'],
+  ['-h, --help', 'this help'],
+];
+
+/** `weft <command> --help`: usage, what it does, every option, and an example. */
+function commandHelp(command: CliCommand): string {
+  const own: [string, string][] = command.serverFlags
+    ? Object.values(configSchema).map((spec) => [`--${spec.flag} V`, `${spec.doc} (${spec.env})`])
+    : Object.entries(command.options).map(([name, spec]) => [
+        `--${name}${spec.type === 'string' ? ` ${name.toUpperCase().replace(/-/g, '_')}` : ''}`,
+        command.positional === name ? 'also given as the first argument' : '',
+      ]);
+  const common = command.serverFlags ? COMMON_HELP.filter(([flag]) => !flag.startsWith('--d')) : COMMON_HELP;
+  const rows = [...own, ...common];
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  const lines = [
+    usageOf(command),
+    command.summary,
+    '',
+    'Options:',
+    ...rows.map(([flag, doc]) => `  ${flag.padEnd(width)}  ${doc}`.trimEnd()),
+  ];
+  const example = command.example ?? EXAMPLES[command.name];
+  if (example) lines.push('', 'Example:', `  ${example}`);
+  return `${lines.join('\n')}\n`;
+}
+
 function findCommand(argv: readonly string[]): CliCommand | undefined {
   return commands.find((command) => command.name.split(' ').every((word, i) => argv[i] === word));
 }
@@ -100,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     const positionals = parsed.positionals;
     if (values.help) {
-      io.stdout.write(`${usageOf(command)}\n${command.summary}\n`);
+      io.stdout.write(commandHelp(command));
       return 0;
     }
     if (command.positional && positionals.length > 0) {

@@ -1,5 +1,6 @@
 import { formatClient, rotateSigningKey } from '../auth/oauth/index.ts';
 import { type CliCommand, requiredValue, UsageError } from './command.ts';
+import { formatTable } from './table.ts';
 
 export const clientCreateCommand: CliCommand = {
   name: 'client create',
@@ -39,12 +40,12 @@ export const clientListCommand: CliCommand = {
   async run(context) {
     const oauth = await context.oauth();
     const clients = (await oauth.clients.list()).map(formatClient);
-    const text = clients
-      .map(
-        (c) => `${c.client_id}\t${c.name}\t${c.type}\t${c.redirect_uris.join(' ')}\tcreated ${c.created_at}`,
-      )
-      .join('\n');
-    context.print({ clients }, text || 'No OAuth apps.');
+    const text = formatTable(
+      ['CLIENT ID', 'NAME', 'TYPE', 'CREATED', 'REDIRECT URIS'],
+      clients.map((c) => [c.client_id, c.name, c.type, c.created_at, c.redirect_uris.join(' ')]),
+      'No OAuth apps. Register one: weft client create --name N --redirect-uri U',
+    );
+    context.print({ clients }, text);
     return 0;
   },
 };

@@ -1,6 +1,5 @@
 import { configSchema } from '../config/index.ts';
 import { createLogger } from '../http/logger.ts';
-import { serve } from '../main.ts';
 import type { CliCommand } from './command.ts';
 
 const flags = Object.fromEntries(
@@ -16,6 +15,8 @@ export const serveCommand: CliCommand = {
   options: flags,
   serverFlags: true,
   async run({ config, io }) {
+    // Loaded here, so that the other commands never load the server.
+    const { serve } = await import('../main.ts');
     const logger = createLogger(config.logLevel);
     return serve({ config, logger, stdout: io.stdout, signals: io.signals });
   },

@@ -1,5 +1,7 @@
 import { formatToken } from '../auth/tokens/index.ts';
+import { WeftError } from '../http/errors.ts';
 import { type CliCommand, requiredValue, stringValue } from './command.ts';
+import { formatTable } from './table.ts';
 
 export const tokenCreateCommand: CliCommand = {
   name: 'token create',
@@ -12,10 +14,20 @@ export const tokenCreateCommand: CliCommand = {
       requiredValue(context, 'workspace'),
       requiredValue(context, 'email'),
     );
-    const { token, value } = await (await context.tokens()).createToken(
-      user,
-      stringValue(context, 'description'),
-    );
+    const { token, value } = await (await context.tokens())
+      .createToken(user, stringValue(context, 'description'))
+      .catch((error: unknown) => {
+        // The service's message names the HTTP route; an operator deletes with the CLI.
+        if (error instanceof WeftError && error.code === 'TOKEN_LIMIT_REACHED') {
+          throw new WeftError(
+            error.code,
+            error.status,
+            `${user.email} has ${error.details?.limit} API tokens, the most a user may have. Delete one first: weft token list --workspace ${requiredValue(context, 'workspace')} --email ${user.email}, then weft token delete.`,
+            error.details,
+          );
+        }
+        throw error;
+      });
     context.print(
       { ...formatToken(token), value },
       `Created API token ${token.id} for ${user.email}. Shown once, keep it secret:\n${value}`,
@@ -36,28 +48,30 @@ export const tokenListCommand: CliCommand = {
       requiredValue(context, 'email'),
     );
     const tokens = (await (await context.tokens()).listTokens(user)).map(formatToken);
-    const text = tokens
-      .map(
-        (t) =>
-          `${t.id}\t${t.display}\t${t.description ?? ''}\tcreated ${t.created_at}\tlast used ${t.last_used_at ?? 'never'}`,
-      )
-      .join('\n');
-    context.print({ tokens }, text || 'No API tokens.');
+    const text = formatTable(
+      ['ID', 'TOKEN', 'DESCRIPTION', 'CREATED', 'LAST USED'],
+      tokens.map((t) => [t.id, t.display, t.description ?? '', t.created_at, t.last_used_at ?? 'never']),
+      'No API tokens. Create one: weft token create --workspace S --email E',
+    );
+    context.print({ tokens }, text);
     return 0;
   },
 };
 
 export const tokenDeleteCommand: CliCommand = {
   name: 'token delete',
-  summary: 'Delete an API token of any user of a workspace; it stops working at once.',
-  usage: '--workspace S --id ID',
+  summary:
+    'Delete an API token of any user of a workspace, by id or as lists show it; it stops working at once.',
+  usage: '--workspace S <ID or weft_Ab12…yz89>',
+  example: 'weft token delete --workspace acme weft_Ab12…yz89',
   options: { workspace: { type: 'string' }, id: { type: 'string' } },
+  positional: 'id',
   required: ['workspace', 'id'],
   async run(context) {
     const workspace = await (await context.accounts()).getWorkspace(requiredValue(context, 'workspace'));
-    const id = requiredValue(context, 'id');
-    await (await context.tokens()).deleteWorkspaceToken(workspace, id);
-    context.print({ id, deleted: true }, `Deleted API token ${id}.`);
+    const given = requiredValue(context, 'id');
+    const id = await (await context.tokens()).deleteWorkspaceToken(workspace, given);
+    context.print({ id, deleted: true }, `Deleted API token ${given === id ? id : `${given} (${id})`}.`);
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { formatUser } from '../auth/accounts/index.ts';
 import { type CliCommand, requiredValue } from './command.ts';
+import { formatTable } from './table.ts';
 
 export const userListCommand: CliCommand = {
   name: 'user list',
@@ -12,10 +13,12 @@ export const userListCommand: CliCommand = {
     const slug = requiredValue(context, 'workspace');
     const workspace = await accounts.getWorkspace(slug);
     const users = (await accounts.listUsers(slug)).map((user) => formatUser(user, workspace));
-    const text = users
-      .map((u) => `${u.email}\t${u.name}\t${u.role}${u.active ? '' : '\t(deactivated)'}\t${u.id}`)
-      .join('\n');
-    context.print({ users }, text || 'No users.');
+    const text = formatTable(
+      ['EMAIL', 'NAME', 'ROLE', 'ACTIVE', 'ID'],
+      users.map((u) => [u.email, u.name, u.role, u.active ? 'yes' : 'no (deactivated)', u.id]),
+      `No users. Add one: weft user create --workspace ${slug} --email E --name N --role admin`,
+    );
+    context.print({ users }, text);
     return 0;
   },
 };

@@ -1,4 +1,6 @@
+import { workspaceUrl } from '../workspaces/index.ts';
 import type { CliCommand } from './command.ts';
+import { formatTable } from './table.ts';
 
 export const workspaceListCommand: CliCommand = {
   name: 'workspace list',
@@ -14,7 +16,16 @@ export const workspaceListCommand: CliCommand = {
       created_at: new Date(w.createdAt).toISOString(),
       rate_limit: w.rateLimit ?? null,
     }));
-    const text = rows.length === 0 ? 'No workspaces.' : rows.map((w) => `${w.slug}\t${w.name}`).join('\n');
+    const text = formatTable(
+      ['SLUG', 'NAME', 'URL', 'RATE LIMIT'],
+      rows.map((w) => [
+        w.slug,
+        w.name,
+        workspaceUrl(w.slug, context.config) ?? '-',
+        w.rate_limit === null ? 'default' : String(w.rate_limit),
+      ]),
+      'No workspaces. Create one: weft workspace create acme',
+    );
     context.print({ workspaces: rows }, text);
     return 0;
   },

@@ -124,6 +124,8 @@ export interface TokenRepository {
   listApiTokens(workspaceUserId: string): Promise<ApiToken[]>;
   /** Resolves whether a token of this user with this id was deleted. */
   deleteApiToken(workspaceUserId: string, tokenId: string): Promise<boolean>;
+  /** The ids of the workspace's tokens shown as `display` (the CLI's `token delete weft_Ab…yz`). */
+  findWorkspaceApiTokenIds(workspaceId: string, display: string): Promise<string[]>;
   /** Deletes a token of any user of the workspace (the CLI's `token delete`). */
   deleteWorkspaceApiToken(workspaceId: string, tokenId: string): Promise<boolean>;
   findApiTokenBySecretHash(secretHash: string): Promise<{ token: ApiToken; user: TokenUser } | null>;

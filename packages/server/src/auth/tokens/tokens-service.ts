@@ -87,14 +87,26 @@ export function createTokensService({
       }
     },
 
-    /** Deletes any token of the workspace by id (an operator's `weft token delete`). */
-    async deleteWorkspaceToken(workspace: Workspace, tokenId: string): Promise<void> {
+    /**
+     * Deletes any token of the workspace by id, or by the masked form lists show (`weft_Ab12…yz89`,
+     * `...` for `…`): an operator's `weft token delete`. Resolves the id deleted.
+     */
+    async deleteWorkspaceToken(workspace: Workspace, idOrDisplay: string): Promise<string> {
+      let tokenId = idOrDisplay;
+      if (idOrDisplay.startsWith('weft_')) {
+        const ids = await storage.findWorkspaceApiTokenIds(workspace.id, idOrDisplay.replace('...', '…'));
+        if (ids.length > 1) {
+          throw tokenErrors.TOKEN_NOT_FOUND(
+            `${ids.length} tokens of workspace "${workspace.slug}" are shown as ${idOrDisplay}: give the id (weft token list).`,
+          );
+        }
+        tokenId = ids[0] ?? '';
+      }
       const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tokenId);
       if (!isUuid || !(await storage.deleteWorkspaceApiToken(workspace.id, tokenId))) {
-        throw tokenErrors.TOKEN_NOT_FOUND(
-          `Workspace "${workspace.slug}" has no API token with id ${tokenId}.`,
-        );
+        throw tokenErrors.TOKEN_NOT_FOUND(`Workspace "${workspace.slug}" has no API token ${idOrDisplay}.`);
       }
+      return tokenId;
     },
 
     /**

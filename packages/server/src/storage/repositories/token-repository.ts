@@ -73,6 +73,14 @@ export function createTokenRepository(db: SqlExecutor): TokenRepository {
       return deleted > 0;
     },
 
+    async findWorkspaceApiTokenIds(workspaceId, display) {
+      const rows = await db.query<{ id: string }>(
+        'SELECT c.id FROM api_tokens c JOIN workspace_users u ON u.id = c.workspace_user_id WHERE u.workspace_id = $1 AND c.display = $2',
+        [workspaceId, display],
+      );
+      return rows.map((row) => row.id);
+    },
+
     async deleteWorkspaceApiToken(workspaceId, tokenId) {
       const deleted = await db.run(
         'DELETE FROM api_tokens WHERE id = $1 AND workspace_user_id IN (SELECT id FROM workspace_users WHERE workspace_id = $2)',
