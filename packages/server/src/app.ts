@@ -16,6 +16,7 @@ import { httpErrors } from './http/errors.ts';
 import { registerGracefulClose } from './http/graceful-close.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { registerJsonBodies, requireJsonBody } from './http/json-body.ts';
+import { redactUrl } from './http/logger.ts';
 import { metricsRoutes } from './http/metrics-routes.ts';
 import { notImplementedRoutes } from './http/not-implemented-routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -82,6 +83,8 @@ export async function createApp({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
     genReqId: generateRequestId,
+    // Read as one line per request (below) in the pretty format; two JSON lines otherwise.
+    disableRequestLogging: config.logFormat === 'pretty',
     childLoggerFactory: requestLogger,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -99,6 +102,14 @@ export async function createApp({
       return done(httpErrors.HOST_HEADER_DUPLICATED('Send one Host header, not several.'));
     done();
   });
+  if (config.logFormat === 'pretty') {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info(
+        `${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`,
+      );
+      done();
+    });
+  }
   registerConnectionLimits(app, limits);
   registerErrorHandling(app);
   registerGracefulClose(app);

@@ -1,8 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/index.ts';
-import { formatBanner, runFirstStart } from './bootstrap/first-start.ts';
+import { type FirstStart, formatBanner, runFirstStart } from './bootstrap/first-start.ts';
 import { createSampleSpace } from './bootstrap/sample-space.ts';
 import { commandLimits } from './commands/index.ts';
 import type { Config } from './config/index.ts';
@@ -17,6 +18,28 @@ export interface ServeOptions {
   signals: NodeJS.EventEmitter;
   /** Adds routes or plugins before the server listens. */
   configureApp?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+/** A start-up failure a person can act on: printed as one line, without a stack. */
+export class ServeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServeError';
+  }
+}
+
+/** Writes the first start's credentials to `path`, readable only by its owner; never overwrites. */
+function writeCredentials(path: string, url: string, firstStart: FirstStart) {
+  const text = [
+    `# Weft, first start on ${new Date().toISOString()}`,
+    `WEFT_URL=${url}`,
+    `WEFT_WORKSPACE=${firstStart.workspace}`,
+    `WEFT_EMAIL=${firstStart.email}`,
+    `WEFT_PASSWORD=${firstStart.password}`,
+    `WEFT_TOKEN=${firstStart.token}`,
+    '',
+  ].join('\n');
+  writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
 }
 
 /** Resolves with the first of SIGTERM/SIGINT; listening starts at once, so no signal is missed. */
@@ -91,12 +114,25 @@ export async function serve({
     } catch (error) {
       await app.close();
       await storage.close();
+      if ((error as { code?: string }).code === 'EADDRINUSE') {
+        throw new ServeError(
+          `Port ${config.port} on ${config.host} is in use (another Weft, or another program, listens there). Start on another port: --port N or PORT=N.`,
+        );
+      }
       throw error;
     }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
     stdout.write(formatBanner(url, firstStart));
+    if (firstStart && config.credentialsFile) {
+      try {
+        writeCredentials(config.credentialsFile, url, firstStart);
+        stdout.write(`The credentials are also in ${config.credentialsFile} (readable only by you).\n`);
+      } catch (error) {
+        logger.warn({ err: error }, `the credentials were not written to ${config.credentialsFile}`);
+      }
+    }
 
     const signal = await stopSignal.received;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -70,6 +72,66 @@ describe('first start', () => {
     second.child.kill('SIGINT');
     assert.equal(await second.exited, 0);
     assert.doesNotMatch(second.stdout(), /Password|First start|weft_/);
+  });
+});
+
+describe('first-start credentials and logs', () => {
+  test('the credentials file is written once, readable only by its owner, and says how to get new ones', async () => {
+    const dataDir = tempDir();
+    const file = `${dataDir}/credentials.env`;
+    const first = spawnWeft(['serve'], { WEFT_DATA_DIR: dataDir, PORT: '0', WEFT_CREDENTIALS_FILE: file });
+    await first.waitFor(/readable only by you/);
+    assert.match(first.stdout(), /A new password: npx weft user passwd --email admin@example\.com/);
+    assert.match(
+      first.stdout(),
+      /a new token: npx weft token create --workspace demo --email admin@example\.com/,
+    );
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+    const { mode } = statSync(file);
+    assert.equal(mode & 0o777, 0o600);
+    const text = readFileSync(file, 'utf8');
+    const password = /WEFT_PASSWORD=(\S+)/.exec(text)![1]!;
+    assert.ok(first.stdout().includes(`Password:  ${password}`));
+    assert.match(text, /WEFT_TOKEN=weft_\S+/);
+  });
+
+  test('--log-format pretty logs one readable line per request; json stays JSON', async () => {
+    const dataDir = tempDir();
+    const pretty = spawnWeft(['serve', '--log-format', 'pretty'], { WEFT_DATA_DIR: dataDir, PORT: '0' });
+    const [, url] = await pretty.waitFor(/Weft is running at (http:\/\/\S+)/);
+    const port =
+      /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(pretty.stdout())?.[1] ?? new URL(url!).port;
+    await fetch(`http://127.0.0.1:${port}/healthz?token=secret`);
+    await pretty.waitFor(/GET \/healthz\?token=\[redacted\] 200 [\d.]+ ms/);
+    const line = pretty
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('GET /healthz'))!;
+    assert.doesNotMatch(line, /^\{/, 'not JSON');
+    assert.match(line, /^\S*\[?\d\d:\d\d:\d\d/, 'the time of day first');
+    assert.doesNotMatch(pretty.stdout(), /incoming request/);
+    pretty.child.kill('SIGTERM');
+    assert.equal(await pretty.exited, 0);
+  });
+
+  test('a port in use says so and names the option', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const refused = await runWeft(['serve', '--host', '127.0.0.1', '--port', String(port)], {
+        WEFT_DATA_DIR: tempDir(),
+      });
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.stderr,
+        new RegExp(`weft: Port ${port} on 127\\.0\\.0\\.1 is in use .* --port N or PORT=N\\.`),
+      );
+      assert.doesNotMatch(refused.stderr, /EADDRINUSE|unexpected error/);
+    } finally {
+      blocker.close();
+    }
   });
 });
 

@@ -228,8 +228,8 @@ function reportError(error: unknown, command: CliCommand, io: CliIo, json: boole
     io.stderr.write(error.problems.map((problem) => `weft: ${problem}\n`).join(''));
     return 1;
   }
-  if (error instanceof StorageUnavailableError) {
-    io.stderr.write(`weft: ${error.message}\n`);
+  if (error instanceof StorageUnavailableError || (error as Error)?.name === 'ServeError') {
+    io.stderr.write(`weft: ${(error as Error).message}\n`);
     return 1;
   }
   io.stderr.write(`weft: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);

@@ -1,5 +1,5 @@
 import { configSchema } from '../config/index.ts';
-import { createLogger } from '../http/logger.ts';
+import { createLogger, createPrettyLogger } from '../http/logger.ts';
 import type { CliCommand } from './command.ts';
 
 const flags = Object.fromEntries(
@@ -17,7 +17,11 @@ export const serveCommand: CliCommand = {
   async run({ config, io }) {
     // Loaded here, so that the other commands never load the server.
     const { serve } = await import('../main.ts');
-    const logger = createLogger(config.logLevel);
+    // On a terminal, one readable line per request; JSON for everything else (files, collectors).
+    const isTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
+    const format = config.logFormat === 'auto' ? (isTerminal ? 'pretty' : 'json') : config.logFormat;
+    const logger = format === 'pretty' ? createPrettyLogger(config.logLevel) : createLogger(config.logLevel);
+    config.logFormat = format;
     return serve({ config, logger, stdout: io.stdout, signals: io.signals });
   },
 };

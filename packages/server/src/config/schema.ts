@@ -38,6 +38,7 @@ function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 /** SQLite's `synchronous` setting (see storage/sqlite). */
 export const SQLITE_SYNCHRONOUS = ['full', 'normal'] as const;
 /** What the rate limiter does while Redis fails (see ratelimit/limiter.ts). */
@@ -171,10 +172,24 @@ export const configSchema = {
     parse: parseInteger(1024, 1024 * 1024 * 1024),
     default: 1024 * 1024,
   }),
+  logFormat: option<(typeof LOG_FORMATS)[number]>({
+    env: 'WEFT_LOG_FORMAT',
+    flag: 'log-format',
+    doc: '`json`: one JSON object per line; `pretty`: one readable line per request; `auto`: pretty on a terminal, JSON otherwise.',
+    parse: parseOneOf(LOG_FORMATS),
+    default: 'auto',
+  }),
+  credentialsFile: option<string | undefined>({
+    env: 'WEFT_CREDENTIALS_FILE',
+    flag: 'credentials-file',
+    doc: "On the first start, also write the administrator's email, password and API token to this file, readable only by its owner.",
+    parse: parseString,
+    default: undefined,
+  }),
   logLevel: option({
     env: 'WEFT_LOG_LEVEL',
     flag: 'log-level',
-    doc: `Log level of the JSON logs on stdout: ${LOG_LEVELS.join(', ')}.`,
+    doc: `Log level of the logs on stdout: ${LOG_LEVELS.join(', ')}.`,
     parse: parseOneOf(LOG_LEVELS),
     default: 'info',
   }),

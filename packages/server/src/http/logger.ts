@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Paths pino blanks in every log line: credentials, cookies and anything named like a secret. */
 export const REDACTED_PATHS = [
@@ -24,6 +25,20 @@ export function redactUrl(url: string): string {
     .split('&')
     .map((pair) => `${pair.split('=')[0]}=[redacted]`);
   return `${url.slice(0, at)}?${keys.join('&')}`;
+}
+
+/** Logs on stdout for a person at a terminal: one short line each, in colour, the time of day first. */
+export function createPrettyLogger(level: string): Logger {
+  return createLogger(
+    level,
+    pretty({
+      colorize: true,
+      singleLine: true,
+      sync: true,
+      translateTime: 'HH:MM:ss',
+      ignore: 'pid,hostname,reqId',
+    }),
+  );
 }
 
 /** JSON logs; `destination` defaults to stdout. */
