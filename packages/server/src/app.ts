@@ -172,7 +172,7 @@ export async function createApp({
     }),
   );
   await app.register(loginRoutes({ auth, resolveWorkspace }));
-  await app.register(homeRoutes({ auth, resolveWorkspace }));
+  await app.register(homeRoutes({ auth, resolveWorkspace, storage, config }));
   await app.register(tokenPages({ auth, resolveWorkspace }));
   await app.register(authorizedAppsPages({ auth, resolveWorkspace }));
   await app.register(oauthRoutes({ auth, oauth: auth.oauth }));

@@ -3,13 +3,9 @@ import type { Auth } from '../auth/index.ts';
 import { SCOPE_MEANINGS } from '../auth/oauth/pages.ts';
 import type { OAuthAuthorization } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
+import { timeHtml } from './dates.ts';
 import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
-
-const date = (ms: number | null) =>
-  ms === null
-    ? 'never'
-    : `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC</time>`;
 
 /** The scopes of an app's grants together, named as on the consent page. */
 function scopesOf(authorization: OAuthAuthorization): string[] {
@@ -29,10 +25,10 @@ function appRow(a: OAuthAuthorization, csrf: string) {
     .map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPE_MEANINGS[s] ?? '')}</li>`)
     .join('');
   return `<tr>
-<td>${escapeHtml(a.clientName)}</td>
-<td><ul class="scopes">${scopes || '<li>API access</li>'}</ul></td>
-<td>${date(Number.isFinite(created) ? created : null)}</td>
-<td>${date(used >= 0 ? used : null)}</td>
+<td data-label="App">${escapeHtml(a.clientName)}</td>
+<td data-label="May"><ul class="scopes">${scopes || '<li>API access</li>'}</ul></td>
+<td data-label="Allowed">${timeHtml(Number.isFinite(created) ? created : null, Date.now())}</td>
+<td data-label="Last used">${timeHtml(used >= 0 ? used : null, Date.now())}</td>
 <td><form method="post" action="/settings/authorized-apps/revoke">
 <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
 <input type="hidden" name="client_id" value="${escapeHtml(a.clientId)}">

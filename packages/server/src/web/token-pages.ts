@@ -22,10 +22,10 @@ function tokenTable(tokens: ApiToken[], now: number): string {
   const rows = tokens
     .map(
       (t) => `<tr>
-<td>${t.description ? escapeHtml(t.description) : '<em>No description</em>'}</td>
-<td><code class="nowrap">${escapeHtml(t.display)}</code></td>
-<td>${timeHtml(t.createdAt, now)}</td>
-<td>${timeHtml(t.lastUsedAt, now)}</td>
+<td data-label="Description">${t.description ? escapeHtml(t.description) : '<em>No description</em>'}</td>
+<td data-label="Token"><code class="nowrap">${escapeHtml(t.display)}</code></td>
+<td data-label="Created">${timeHtml(t.createdAt, now)}</td>
+<td data-label="Last used">${timeHtml(t.lastUsedAt, now)}</td>
 <td><form method="get" action="${PAGE}/${t.id}/delete"><button type="submit" class="danger" aria-label="Delete ${escapeHtml(t.description ?? t.display)}">Delete</button></form></td>
 </tr>`,
     )
@@ -143,7 +143,7 @@ ${generateForm(context.csrfToken, tokens.length, limit)}`;
       const context = pageContext(request);
       const name = token.description ?? token.display;
       const body = `<h1>Delete API token</h1>
-<p>Delete the token <strong>${escapeHtml(name)}</strong> (<code>${escapeHtml(token.display)}</code>)? Programs that use it will get 401 from their next request.</p>
+<p>Delete the token <strong>${escapeHtml(name)}</strong> (<code class="nowrap">${escapeHtml(token.display)}</code>)? Programs that use it will get 401 from their next request.</p>
 <form method="post" action="${PAGE}/${token.id}/delete" class="actions">
 <input type="hidden" name="_csrf" value="${escapeHtml(context.csrfToken)}">
 <button type="submit" class="danger">Delete token</button>
