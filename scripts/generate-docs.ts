@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { ERRORS_DOC, README, readText, renderErrorsDoc, renderReadme } from './docs.ts';
+import { CONFIG_DOC, ERRORS_DOC, renderConfigDoc, renderErrorsDoc } from './docs.ts';
 
-writeFileSync(README, renderReadme(readText(README)));
+writeFileSync(CONFIG_DOC, renderConfigDoc());
 writeFileSync(ERRORS_DOC, renderErrorsDoc());
-console.log('wrote README.md (configuration table) and docs/errors.md');
+console.log('wrote docs/configuration.md and docs/errors.md');
