@@ -1,6 +1,6 @@
 /**
  * Every option of the server: its environment variable, its `weft serve` flag, its type (the parser),
- * its default and a one-line doc. This is the single source: the loader reads it, the README's table
+ * its default and a one-line doc. This is the single source: the loader reads it, docs/configuration.md
  * is generated from it (`npm run docs`), and a test checks the two agree.
  */
 import {
