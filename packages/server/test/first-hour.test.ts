@@ -125,6 +125,10 @@ describe('the first hour in Chromium', {
       const value = await field.inputValue();
       assert.match(value, /^weft_[0-9A-Za-z]{36}$/);
       assert.equal(await page.evaluate('document.activeElement?.id'), 'new-token', 'the new token has focus');
+      const fits = (await page.evaluate(
+        '(() => { const f = document.getElementById("new-token"); return f.scrollWidth <= f.clientWidth; })()',
+      )) as boolean;
+      assert.ok(fits, 'the whole token is visible in its field');
       assert.ok(await page.getByText('1 of 3 tokens').isVisible());
       await assertNoSidewaysScroll(page, 'new token');
       await shot('3-new-token');
