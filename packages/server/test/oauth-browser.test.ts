@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { backends } from './helpers/backends.ts';
 import {
   authorizationUrl,
@@ -31,6 +31,18 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** Fails when the page is wider than its window at 390 px: something would scroll sideways. */
+async function fitsA390pxPhone(page: Page, name: string) {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { scroll, client } = (await page.evaluate(
+    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+  )) as { scroll: number; client: number };
+  await page.screenshot({ path: join(SHOTS, `390-${name}.png`), fullPage: true });
+  await page.setViewportSize(size);
+  assert.ok(scroll <= client, `${name}: ${scroll}px of content in a ${client}px window`);
+}
+
 /** Screenshots of each page, to look at after a run. */
 const SHOTS = join(tmpdir(), 'weft-oauth-screenshots');
 
@@ -65,6 +77,7 @@ describe('OAuth login, consent and Authorized apps in Chromium', {
       'Log in to continue to Test App',
     );
     await page.screenshot({ path: join(SHOTS, '1-login.png'), fullPage: true });
+    await fitsA390pxPhone(page, 'login');
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -74,6 +87,7 @@ describe('OAuth login, consent and Authorized apps in Chromium', {
     assert.ok(await page.getByText('Know who you are: your name and email address.').isVisible());
     assert.ok(await page.getByText('Stay connected when you are not using it', { exact: false }).isVisible());
     await page.screenshot({ path: join(SHOTS, '2-consent.png'), fullPage: true });
+    await fitsA390pxPhone(page, 'consent');
     await page.getByRole('button', { name: 'Allow' }).click();
 
     await page.waitForURL(`${REDIRECT_URI}**`);
@@ -102,6 +116,7 @@ describe('OAuth login, consent and Authorized apps in Chromium', {
     assert.ok(await row.isVisible());
     assert.ok(await row.getByText('openid').isVisible());
     await page.screenshot({ path: join(SHOTS, '3-authorized-apps.png'), fullPage: true });
+    await fitsA390pxPhone(page, 'authorized-apps');
     await row.getByRole('button', { name: 'Revoke Test App' }).click();
     await page.getByRole('status').filter({ hasText: 'Access revoked for Test App' }).waitFor();
     assert.equal(await page.getByRole('row', { name: /Test App/ }).count(), 0);

@@ -17,7 +17,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<p><button type="submit">Log in</button></p>
+<p><button type="submit" class="primary">Log in</button></p>
 </form>`;
   return renderPage({ workspaceName, title: 'Log in', body });
 }
