@@ -73,7 +73,7 @@ for (const backend of backends) {
         page.body,
         /<label for="password">Password<\/label>\s*<input id="password" name="password" type="password"/,
       );
-      assert.match(page.body, /<button type="submit">Log in<\/button>/);
+      assert.match(page.body, /<button type="submit" class="primary">Log in<\/button>/);
     });
 
     test('every page carries the security headers, and none may be stored: they hold the CSRF token and email', async () => {
