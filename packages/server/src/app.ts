@@ -1,6 +1,11 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from './auth/accounts/index.ts';
 import { type Auth, createAuth } from './auth/index.ts';
@@ -38,6 +43,16 @@ import { homeRoutes } from './web/home-routes.ts';
 import { loginRoutes } from './web/login-routes.ts';
 import { tokenPages } from './web/token-pages.ts';
 import { createResolveWorkspace, type ResolveWorkspace } from './workspaces/index.ts';
+
+/** Request logs for a person at a terminal: nothing on arrival, one line on completion. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest() {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    const line = `${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+    if (error) request.log.error({ err: error }, line);
+    else request.log.info(line);
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,8 +98,8 @@ export async function createApp({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
     genReqId: generateRequestId,
-    // Read as one line per request (below) in the pretty format; two JSON lines otherwise.
-    disableRequestLogging: config.logFormat === 'pretty',
+    // One readable line per request in the pretty format; Fastify's two JSON lines otherwise.
+    ...(config.logFormat === 'pretty' ? { logController: new OneLinePerRequest() } : {}),
     childLoggerFactory: requestLogger,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -102,14 +117,6 @@ export async function createApp({
       return done(httpErrors.HOST_HEADER_DUPLICATED('Send one Host header, not several.'));
     done();
   });
-  if (config.logFormat === 'pretty') {
-    app.addHook('onResponse', (request, reply, done) => {
-      request.log.info(
-        `${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`,
-      );
-      done();
-    });
-  }
   registerConnectionLimits(app, limits);
   registerErrorHandling(app);
   registerGracefulClose(app);
