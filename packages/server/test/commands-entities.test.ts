@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
 import { commandClient } from './helpers/commands.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { createTestClock, freshWorkspace, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const SYSTEM_FIELDS = [
   {
@@ -45,13 +45,62 @@ const playerType = {
   },
 };
 
+/** Curtly Ambrose, as Fibery documents him, and Brian Lara. */
+const CURTLY = 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4';
+
+/** What a test starts from, when not the players' database with its two players. */
+const STARTS: Record<string, 'empty' | 'schema'> = {
+  'an admin creates a database with primitive fields; the schema shows it and its version moves': 'empty',
+  "creates Fibery's documented player, with its own id, and reads it back with every field": 'schema',
+};
+
+/** The players' database, and (unless `schemaOnly`) its two players, as the first tests make them. */
+async function seedPlayers(ok: (body: unknown, as?: string) => Promise<unknown>, schemaOnly = false) {
+  await ok({ command: 'fibery.schema/batch', args: { commands: [playerType] } });
+  if (schemaOnly) return;
+  await ok({
+    command: 'fibery.entity/create',
+    args: {
+      type: 'Cricket/Player',
+      entity: {
+        'fibery/id': CURTLY,
+        'Cricket/Name': 'Curtly Ambrose',
+        'Cricket/Born': '1963-09-21',
+        'Cricket/Shirt Number': 1,
+        'Cricket/Height': '2.01',
+        'Cricket/Retired?': true,
+        'Cricket/Debut': '1988-04-02T10:00:00.000Z',
+        'Cricket/Stats': { wickets: 405 },
+      },
+    },
+  });
+  await ok({
+    command: 'fibery.entity/create',
+    args: { type: 'Cricket/Player', entity: { 'Cricket/Name': 'Brian Lara', 'Cricket/Shirt Number': 9 } },
+  });
+}
+
+/** A player made by a batch, which later tests update and delete around. */
+const BATCH_ONE = '0e6a1b6e-0000-4000-8000-000000000001';
+const createBatchOne = (ok: (body: unknown) => Promise<unknown>) =>
+  ok({
+    command: 'fibery.entity/create',
+    args: { type: 'Cricket/Player', entity: { 'fibery/id': BATCH_ONE, 'Cricket/Name': 'Batch One' } },
+  });
+
+/** Weft's clock in these tests: moved by hand where a test needs time to pass. */
+const clock = createTestClock(Date.now());
+
 for (const backend of backends) {
   describe(`domain databases and entity writes on ${backend.name}`, { skip: backend.skip }, () => {
     let t: TestApp;
-    const tokens: Record<string, string> = {};
+    // Each test has a workspace of its own (see beforeEach): what it needs, and nothing another made.
+    let tokens: Record<string, string> = {};
+    let host = '';
     const { run, ok, fails } = commandClient(
       () => t.app,
       (as = 'admin') => tokens[as]!,
+      () => host,
     );
     const typeNames = async () =>
       (await ok({ command: 'fibery.schema/query' }))['fibery/types'].map(
@@ -73,25 +122,21 @@ for (const backend of backends) {
       });
 
     before(async () => {
-      t = await startTestApp(backend);
-      await t.accounts.createWorkspace({ slug: 'demo' });
-      for (const role of ['admin', 'member', 'observer']) {
-        const { user } = await t.accounts.createUser({
-          workspace: 'demo',
-          email: `${role}@example.com`,
-          name: role,
-          role,
-          password: 'long-password',
-        });
-        tokens[role] = (await t.tokens.createToken(user)).value;
-      }
+      t = await startTestApp(backend, { clock });
     });
     after(() => t?.close());
+    beforeEach(async (context) => {
+      const fresh = await freshWorkspace(t);
+      tokens = fresh.tokens;
+      host = `${fresh.workspace.slug}.localhost`;
+      const start = STARTS[context.name];
+      if (start !== 'empty') await seedPlayers(ok, start === 'schema');
+    });
 
     test('an admin creates a database with primitive fields; the schema shows it and its version moves', async () => {
       const before = await ok({ command: 'fibery.schema/query' });
       const etag = (
-        await t.app.inject({ url: '/api/schema', headers: { authorization: `Token ${tokens.admin}` } })
+        await t.app.inject({ url: '/api/schema', headers: { host, authorization: `Token ${tokens.admin}` } })
       ).headers.etag;
       assert.equal(await ok({ command: 'fibery.schema/batch', args: { commands: [playerType] } }), 'ok');
       const after = await ok({ command: 'fibery.schema/query' });
@@ -110,7 +155,7 @@ for (const backend of backends) {
       assert.equal(fields['fibery/public-id'], 'fibery/text');
       const again = await t.app.inject({
         url: '/api/schema',
-        headers: { authorization: `Token ${tokens.admin}`, 'if-none-match': String(etag) },
+        headers: { host, authorization: `Token ${tokens.admin}`, 'if-none-match': String(etag) },
       });
       assert.equal(again.statusCode, 200, 'the ETag changed with the schema');
     });
@@ -208,7 +253,7 @@ for (const backend of backends) {
           params: { $id: id },
         },
       });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(5);
       const updated = await ok({
         command: 'fibery.entity/update',
         args: {
@@ -461,6 +506,7 @@ for (const backend of backends) {
     });
 
     test('fibery.command/batch is all or nothing: a failing command rolls back the ones before it', async () => {
+      await createBatchOne(ok);
       const before = await players();
       const envelope = await run({
         command: 'fibery.command/batch',
@@ -491,6 +537,7 @@ for (const backend of backends) {
     });
 
     test('a schema batch nested in a command batch applies with it, or not at all', async () => {
+      await createBatchOne(ok);
       const nested = (second: unknown) => ({
         command: 'fibery.command/batch',
         args: {
@@ -604,6 +651,7 @@ for (const backend of backends) {
     });
 
     test('delete removes the entity', async () => {
+      await createBatchOne(ok);
       assert.equal(
         await ok({
           command: 'fibery.entity/delete',

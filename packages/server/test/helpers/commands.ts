@@ -4,14 +4,19 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * `app` and `tokenOf` are read at each call, since suites create their app in `before`. `tokenOf`
- * turns the optional `as` of a call (a role, a token: the suite decides) into the token to send.
+ * turns the optional `as` of a call (a role, a token: the suite decides) into the token to send;
+ * `host`, when given, names the workspace the requests go to (`{slug}.localhost`).
  */
-export function commandClient(app: () => FastifyInstance, tokenOf: (as?: string) => string) {
+export function commandClient(
+  app: () => FastifyInstance,
+  tokenOf: (as?: string) => string,
+  host?: () => string,
+) {
   async function run(body: unknown, as?: string) {
     const response = await app().inject({
       method: 'POST',
       url: '/api/commands',
-      headers: { authorization: `Token ${tokenOf(as)}` },
+      headers: { authorization: `Token ${tokenOf(as)}`, ...(host ? { host: host() } : {}) },
       payload: body as object,
     });
     assert.equal(response.statusCode, 200, response.body);

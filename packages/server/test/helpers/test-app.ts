@@ -1,4 +1,5 @@
 /** Starts an app for one test on fresh storage, with a silent logger (or one that captures lines). */
+import { randomUUID } from 'node:crypto';
 
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
@@ -114,4 +115,36 @@ export async function memberWithToken(t: TestApp, workspace: string, email: stri
     password: 'long-password',
   });
   return { user, token: (await t.tokens.createToken(user)).value };
+}
+
+let workspaces = 0;
+
+/**
+ * A new workspace of its own in `t`, with an admin, a member and an observer and an API token each:
+ * what a test needs to stand alone, cheaply (no password hashing), so that every test may have one.
+ */
+export async function freshWorkspace(t: TestApp, prefix = 'w') {
+  const slug = `${prefix}${++workspaces}-${Math.random().toString(36).slice(2, 8)}`;
+  const workspace = await t.accounts.createWorkspace({ slug });
+  const tokens: Record<'admin' | 'member' | 'observer', string> = { admin: '', member: '', observer: '' };
+  for (const role of ['admin', 'member', 'observer'] as const) {
+    const now = Date.now();
+    const account = await t.storage.createAccount({
+      id: randomUUID(),
+      email: `${role}@${slug}.example.com`,
+      name: role,
+      passwordHash: null,
+      passwordChangedAt: null,
+      createdAt: now,
+    });
+    const user = await t.storage.createWorkspaceUser({
+      id: randomUUID(),
+      workspaceId: workspace.id,
+      accountId: account!.id,
+      role,
+      at: now,
+    });
+    tokens[role] = (await t.tokens.createToken(user!)).value;
+  }
+  return { workspace, tokens };
 }
