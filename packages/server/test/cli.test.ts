@@ -1,21 +1,77 @@
+// The weft CLI, run in this process through its injectable entry (as bin/weft.ts runs it), each test
+// on storage of its own; two smoke tests spawn real processes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { runCli } from '../src/cli/index.ts';
 import { backends, type Place } from './helpers/backends.ts';
 import { getWithHost, listeningUrl, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
+
+/** What a test starts from, when not workspace acme with Ada (admin) and Bo (member). */
+const STARTS: Record<string, 'empty' | 'workspace'> = {
+  'workspace create and list print one JSON object each': 'empty',
+  'a spawned weft creates and lists a workspace': 'empty',
+  'user create prints the user and the generated password': 'workspace',
+};
 
 for (const backend of backends) {
   describe(`weft CLI on ${backend.name}`, { skip: backend.skip }, () => {
     let place: Place;
-    const weft = (...args: string[]) => runWeft(args, place.env);
+    /** `weft …` in this process, against the test's storage. */
+    const weft = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(args, {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: { ...place.env, PORT: '3000' },
+        signals: new EventEmitter(),
+      });
+      return { code, stdout, stderr };
+    };
     const usersOf = async (workspace: string) => {
       const { stdout } = await weft('user', 'list', '--workspace', workspace, '--json');
       return JSON.parse(stdout).users as { email: string; role: string; active: boolean }[];
     };
 
-    before(async () => {
+    beforeEach(async (context) => {
       place = await backend.createPlace();
+      const start = STARTS[context.name];
+      if (start === 'empty') return;
+      await weft('workspace', 'create', 'acme', '--name', 'Acme Inc');
+      if (start === 'workspace') return;
+      for (const [email, name, role] of [
+        ['ada@example.com', 'Ada', 'admin'],
+        ['bo@example.com', 'Bo', 'member'],
+      ]) {
+        const made = await weft(
+          'user',
+          'create',
+          '--workspace',
+          'acme',
+          '--email',
+          email!,
+          '--name',
+          name!,
+          '--role',
+          role!,
+          '--password',
+          'long-password',
+        );
+        assert.equal(made.code, 0, made.stderr);
+      }
     });
-    after(() => place?.drop());
+    afterEach(() => place?.drop());
+
+    test('a spawned weft creates and lists a workspace', async () => {
+      const created = await runWeft(['workspace', 'create', 'acme', '--json'], place.env);
+      assert.equal(created.code, 0, created.stderr);
+      const listed = await runWeft(['workspace', 'list', '--json'], place.env);
+      assert.deepEqual(
+        JSON.parse(listed.stdout).workspaces.map((w: { slug: string }) => w.slug),
+        ['acme'],
+      );
+    });
 
     test('workspace create and list print one JSON object each', async () => {
       const created = await weft('workspace', 'create', 'acme', '--name', 'Acme Inc', '--json');
