@@ -81,6 +81,27 @@ for (const backend of backends) {
       () => token,
     );
 
+    /** The names of the workspace's databases, and of one's fields. */
+    const fieldsOf = async (type: string) =>
+      (await ok({ command: 'fibery.schema/query' }))['fibery/types']
+        .find((t: { 'fibery/name': string }) => t['fibery/name'] === type)
+        ?.['fibery/fields'].map((f: { 'fibery/name': string }) => f['fibery/name']) as string[] | undefined;
+    /** What the tests before make, for a test run alone: the two databases, and (`withTitle`) a book's title. */
+    const ensureLibrary = async ({ withTitle = false } = {}) => {
+      if (!(await fieldsOf('Testing/Book'))) {
+        await ok({
+          command: 'fibery.schema/batch',
+          args: { commands: [...createDatabase('Testing/Author'), ...createDatabase('Testing/Book')] },
+        });
+      }
+      if (withTitle && !(await fieldsOf('Testing/Book'))!.includes('Testing/Title')) {
+        await ok({
+          command: 'fibery.schema/batch',
+          args: { commands: [field('Testing/Book', 'Testing/Title', 'fibery/text')] },
+        });
+      }
+    };
+
     const clock = createTestClock();
     before(async () => {
       t = await startTestApp(backend, { clock });
@@ -119,6 +140,7 @@ for (const backend of backends) {
     });
 
     test('relations in a command batch of schema batches; entities created, queried, linked and deleted', async () => {
+      await ensureLibrary();
       const relation = 'fa762fc2-e614-4349-bd11-9f2b77f459e9';
       const [batch] = await run([
         {
@@ -245,6 +267,7 @@ for (const backend of backends) {
     });
 
     test("fields of old workspaces' user space are accepted on a database (user/salary, as Fibery's docs show)", async () => {
+      await ensureLibrary({ withTitle: true });
       await ok({
         command: 'fibery.schema/batch',
         args: {

@@ -139,6 +139,20 @@ for (const backend of backends) {
     });
 
     test('the query tool: paths through the state, workflow/Final, order by a field descending, offset', async () => {
+      // The tasks the test before makes (Write docs done, two batch tasks open), when run alone.
+      if ((await query({ 'q/from': TASK, 'q/select': { Name: 'Work/Name' } })).length === 0) {
+        const states = await query(
+          { 'q/from': STATES, 'q/select': { Id: ['fibery/id'], Name: ['enum/name'] } },
+          {},
+        );
+        const done = states.find((state: { Name: string }) => state.Name === 'Done').Id;
+        await command('fibery.entity/create', {
+          type: TASK,
+          entity: { 'Work/Name': 'Write docs', 'Work/Points': 3, 'workflow/state': { 'fibery/id': done } },
+        });
+        for (const name of ['Batch one', 'Batch two'])
+          await command('fibery.entity/create', { type: TASK, entity: { 'Work/Name': name } });
+      }
       const open = await query(
         {
           'q/from': TASK,
