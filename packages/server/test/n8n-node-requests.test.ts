@@ -115,7 +115,8 @@ for (const backend of backends) {
       assert.equal(again.statusCode, 304);
     });
 
-    test('creates entities with their own id, dates as toISOString(), a relation, then collections in a second batch', async () => {
+    /** First and Second as the node creates them: a batch of creates, then collections in a second batch. */
+    const createFirstAndSecond = async () => {
       const create = (id: string, entity: Record<string, unknown>) => ({
         command: 'fibery.entity/create',
         args: { type: ITEM, entity: { 'fibery/id': id, ...entity } },
@@ -153,6 +154,18 @@ for (const backend of backends) {
           ],
         },
       });
+    };
+    /** First and Second, unless the creating test made them already: the filter tests may run alone. */
+    const ensureFirstAndSecond = async () => {
+      const rows = await command({
+        command: 'fibery.entity/query',
+        args: { query: { 'q/from': ITEM, 'q/select': ['fibery/id'], 'q/limit': 10 } },
+      });
+      if (rows.length === 0) await createFirstAndSecond();
+    };
+
+    test('creates entities with their own id, dates as toISOString(), a relation, then collections in a second batch', async () => {
+      await createFirstAndSecond();
       // The "raw" output's select: objects of paths for relations and a sub-query for a collection.
       const [row] = await command({
         command: 'fibery.entity/query',
@@ -192,6 +205,7 @@ for (const backend of backends) {
     });
 
     test('the entity pickers page by title, with and without a search', async () => {
+      await ensureFirstAndSecond();
       const picker = (where?: unknown, params = {}) =>
         command({
           command: 'fibery.entity/query',
@@ -254,6 +268,7 @@ for (const backend of backends) {
     ];
     for (const [name, where, value, expected] of filters) {
       test(`the "${name}" filter keeps ${expected.length ? expected.join(' and ') : 'no row'}`, async () => {
+        await ensureFirstAndSecond();
         // Ids are known once the suite has started: 'red' stands for the tag's, 'me' for the user's.
         const id = (v: unknown) => (v === 'red' ? red : v === 'me' ? userId : v);
         const param = Array.isArray(value) ? value.map(id) : id(value);
@@ -278,6 +293,7 @@ for (const backend of backends) {
     }
 
     test('two filters joined with q/or as "any of them" keep the rows of either', async () => {
+      await ensureFirstAndSecond();
       const rows = await command({
         command: 'fibery.entity/query',
         args: {
@@ -298,6 +314,7 @@ for (const backend of backends) {
     });
 
     test('updates in a batch with the query of its output, then deletes', async () => {
+      await ensureFirstAndSecond();
       const [
         { result: updated },
         {
