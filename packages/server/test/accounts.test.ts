@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { type AccountsService, createAccountsService, verifyPassword } from '../src/auth/accounts/index.ts';
 import { WeftError } from '../src/http/errors.ts';
 import type { Storage } from '../src/storage/index.ts';
@@ -10,17 +10,42 @@ async function rejectsWith(promise: Promise<unknown>, code: string) {
 }
 
 for (const backend of backends) {
+  /** What a test starts from, when not workspace demo with Ada, a member. */
+  const STARTS: Record<string, 'empty' | 'ada+boss'> = {
+    'creates a workspace named after its slug by default, and refuses bad or taken slugs': 'empty',
+    'creates a user with a generated password that verifies': 'empty',
+    'sets a given or generated password': 'ada+boss',
+  };
+
   describe(`accounts on ${backend.name}`, { skip: backend.skip }, () => {
     let opened: OpenedStorage;
     let storage: Storage;
     let accounts: AccountsService;
-    before(async () => {
+    // Each test on storage of its own, with workspace demo and what the test starts from.
+    beforeEach(async (context) => {
       opened = await openTestStorage(backend);
       storage = opened.storage;
       accounts = createAccountsService({ storage, clock: Date });
       await accounts.createWorkspace({ slug: 'demo', name: 'Demo' });
+      const start = STARTS[context.name] ?? 'ada';
+      if (start === 'empty') return;
+      await accounts.createUser({
+        workspace: 'demo',
+        email: ' Ada@Example.com ',
+        name: 'Ada Lovelace',
+        role: 'member',
+      });
+      if (start === 'ada+boss') {
+        await accounts.createUser({
+          workspace: 'demo',
+          email: 'boss@example.com',
+          name: 'Boss',
+          role: 'admin',
+          password: 'boss-password',
+        });
+      }
     });
-    after(() => opened?.close());
+    afterEach(() => opened?.close());
 
     test('creates a workspace named after its slug by default, and refuses bad or taken slugs', async () => {
       const created = await accounts.createWorkspace({ slug: 'plain' });
