@@ -70,6 +70,24 @@ for (const backend of backends) {
       }
     };
 
+    /** Team Core with Bob in it at a salary of 1100, as the second test leaves them, when run alone. */
+    const ensureCoreTeam = async () => {
+      await ensureUserFields();
+      if (ids.team) return;
+      const team = await ok({
+        command: 'fibery.entity/create',
+        args: { type: 'Org/Team', entity: { 'Org/Name': 'Core' } },
+      });
+      ids.team = team['fibery/id'];
+      await ok({
+        command: 'fibery.entity/update',
+        args: {
+          type: 'fibery/user',
+          entity: { 'fibery/id': ids.bob, 'user/salary': 1100, 'user/Team': { 'fibery/id': ids.team } },
+        },
+      });
+    };
+
     before(async () => {
       t = await startTestApp(backend, { clock });
       await t.accounts.createWorkspace({ slug: 'demo' });
@@ -127,6 +145,7 @@ for (const backend of backends) {
     });
 
     test("fields are null until set; an administrator sets any user's, and the user their own", async () => {
+      await ensureUserFields();
       assert.deepEqual(await users({ name: 'user/name', salary: 'user/salary' }), [
         { name: 'ada', salary: null },
         { name: 'bob', salary: null },
@@ -262,6 +281,7 @@ for (const backend of backends) {
     });
 
     test('relations read and filter both ways: members of a team, the teams a user leads, mentors through collection items', async () => {
+      await ensureCoreTeam();
       await ok({
         command: 'fibery.entity/update',
         args: { type: 'Org/Team', entity: { 'fibery/id': ids.team, 'Org/Lead': { 'fibery/id': ids.cy } } },
@@ -386,6 +406,7 @@ for (const backend of backends) {
     });
 
     test('deleting a team clears the links users hold to it; deleting a field drops its values', async () => {
+      await ensureCoreTeam();
       await ok({
         command: 'fibery.entity/delete',
         args: { type: 'Org/Team', entity: { 'fibery/id': ids.team } },
