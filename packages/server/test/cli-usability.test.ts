@@ -2,23 +2,14 @@
 // and the data options) and an example; lists have a header row and say who is active; a token can be
 // deleted as lists show it; a token limit names the CLI commands to use.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { commands, runCli } from '../src/cli/index.ts';
+import { commands } from '../src/cli/index.ts';
 import { backends, type Place } from './helpers/backends.ts';
+import { weftInProcess } from './helpers/cli.ts';
 
 /** Runs `weft …` in this process, against `place`. */
-async function weft(place: Place | null, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { ...(place?.env ?? {}), PORT: '3000' },
-    signals: new EventEmitter(),
-  });
-  return { code, stdout, stderr };
-}
+const weft = (place: Place | null, ...args: string[]) =>
+  weftInProcess(args, { ...(place?.env ?? {}), PORT: '3000' });
 
 describe('weft CLI usability', () => {
   let place: Place;

@@ -1,10 +1,9 @@
 // The weft CLI, run in this process through its injectable entry (as bin/weft.ts runs it), each test
 // on storage of its own; two smoke tests spawn real processes.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { runCli } from '../src/cli/index.ts';
 import { backends, type Place } from './helpers/backends.ts';
+import { weftInProcess } from './helpers/cli.ts';
 import { getWithHost, listeningUrl, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
 
 /** What a test starts from, when not workspace acme with Ada (admin) and Bo (member). */
@@ -18,17 +17,7 @@ for (const backend of backends) {
   describe(`weft CLI on ${backend.name}`, { skip: backend.skip }, () => {
     let place: Place;
     /** `weft …` in this process, against the test's storage. */
-    const weft = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(args, {
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: (text: string) => (stderr += text) },
-        env: { ...place.env, PORT: '3000' },
-        signals: new EventEmitter(),
-      });
-      return { code, stdout, stderr };
-    };
+    const weft = (...args: string[]) => weftInProcess(args, { ...place.env, PORT: '3000' });
     const usersOf = async (workspace: string) => {
       const { stdout } = await weft('user', 'list', '--workspace', workspace, '--json');
       return JSON.parse(stdout).users as { email: string; role: string; active: boolean }[];

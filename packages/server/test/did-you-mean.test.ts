@@ -7,7 +7,7 @@ import { commandLimits } from '../src/commands/index.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { closest } from '../src/text/suggest.ts';
 import { backends } from './helpers/backends.ts';
-import { runWeft } from './helpers/spawn-weft.ts';
+import { weftInProcess } from './helpers/cli.ts';
 import { memberWithToken, startTestApp } from './helpers/test-app.ts';
 
 describe('did you mean', () => {
@@ -95,10 +95,13 @@ describe('did you mean', () => {
   test('the CLI suggests flags and commands', async (t) => {
     const place = await backends[0]!.createPlace();
     t.after(() => place.drop());
-    const flag = await runWeft(['user', 'create', '--workspace', 'demo', '--emial', 'a@b.c'], place.env);
+    const flag = await weftInProcess(
+      ['user', 'create', '--workspace', 'demo', '--emial', 'a@b.c'],
+      place.env,
+    );
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option --emial\. Did you mean "--email"\?/);
-    const command = await runWeft(['wokspace', 'list'], place.env);
+    const command = await weftInProcess(['wokspace', 'list'], place.env);
     assert.equal(command.code, 2);
     assert.match(command.stderr, /unknown command "wokspace list"\. Did you mean "workspace list"\?/);
   });

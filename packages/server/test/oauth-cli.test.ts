@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends, type Place } from './helpers/backends.ts';
-import { runWeft } from './helpers/spawn-weft.ts';
+import { weftInProcess } from './helpers/cli.ts';
 
 for (const backend of backends) {
   describe(`weft client on ${backend.name}`, { skip: backend.skip }, () => {
     let place: Place;
-    const weft = (...args: string[]) => runWeft(args, place.env);
+    const weft = (...args: string[]) => weftInProcess(args, place.env);
     before(async () => {
       place = await backend.createPlace();
     });

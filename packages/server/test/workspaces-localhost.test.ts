@@ -9,7 +9,7 @@ import { createLogger } from '../src/http/logger.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { workspaceUrl } from '../src/workspaces/index.ts';
 import { backends } from './helpers/backends.ts';
-import { runWeft } from './helpers/spawn-weft.ts';
+import { weftInProcess } from './helpers/cli.ts';
 import { startTestApp } from './helpers/test-app.ts';
 
 const ME = {
@@ -108,12 +108,12 @@ describe('workspaces on localhost', () => {
     const place = await backends[0]!.createPlace();
     t.after(() => place.drop());
     const env = { ...place.env, PORT: '3000' };
-    const created = await runWeft(['workspace', 'create', 'acme', '--sample', '--json'], env);
+    const created = await weftInProcess(['workspace', 'create', 'acme', '--sample', '--json'], env);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(JSON.parse(created.stdout).url, 'http://acme.localhost:3000');
-    const text = await runWeft(['workspace', 'create', 'beta'], env);
+    const text = await weftInProcess(['workspace', 'create', 'beta'], env);
     assert.match(text.stdout, /It answers at http:\/\/beta\.localhost:3000\./);
-    const user = await runWeft(
+    const user = await weftInProcess(
       [
         'user',
         'create',
@@ -129,7 +129,7 @@ describe('workspaces on localhost', () => {
       env,
     );
     assert.match(user.stdout, /Log in at http:\/\/acme\.localhost:3000\/login/);
-    const token = await runWeft(
+    const token = await weftInProcess(
       ['token', 'create', '--workspace', 'acme', '--email', 'ada@example.com', '--json'],
       env,
     );
