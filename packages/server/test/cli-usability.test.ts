@@ -74,7 +74,22 @@ describe('weft CLI usability', () => {
   });
 
   test('a token is deleted by the masked form lists show, with ... for …; a 4th token names the CLI commands', async () => {
-    const email = ['--workspace', 'acme', '--email', 'ada@example.com'];
+    // A workspace of its own, so the test stands alone.
+    await weft(place, 'workspace', 'create', 'tok');
+    await weft(
+      place,
+      'user',
+      'create',
+      '--workspace',
+      'tok',
+      '--email',
+      'tok@example.com',
+      '--name',
+      'Tok',
+      '--role',
+      'admin',
+    );
+    const email = ['--workspace', 'tok', '--email', 'tok@example.com'];
     const tokens = [];
     for (let i = 0; i < 3; i++)
       tokens.push(JSON.parse((await weft(place, 'token', 'create', ...email, '--json')).stdout));
@@ -90,7 +105,7 @@ describe('weft CLI usability', () => {
     assert.match(list.stdout, /^ID +TOKEN +DESCRIPTION +CREATED +LAST USED\n/);
     const shown = tokens[0].display as string;
     assert.ok(list.stdout.includes(shown));
-    const deleted = await weft(place, 'token', 'delete', '--workspace', 'acme', shown);
+    const deleted = await weft(place, 'token', 'delete', '--workspace', 'tok', shown);
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, new RegExp(`Deleted API token ${shown} \\(${tokens[0].id}\\)`));
     const dotted = await weft(
@@ -98,14 +113,14 @@ describe('weft CLI usability', () => {
       'token',
       'delete',
       '--workspace',
-      'acme',
+      'tok',
       (tokens[1].display as string).replace('…', '...'),
       '--json',
     );
     assert.equal(JSON.parse(dotted.stdout).id, tokens[1].id);
-    const byId = await weft(place, 'token', 'delete', '--workspace', 'acme', '--id', tokens[2].id);
+    const byId = await weft(place, 'token', 'delete', '--workspace', 'tok', '--id', tokens[2].id);
     assert.equal(byId.code, 0);
-    const gone = await weft(place, 'token', 'delete', '--workspace', 'acme', shown);
+    const gone = await weft(place, 'token', 'delete', '--workspace', 'tok', shown);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /has no API token weft_/);
   });
