@@ -25,6 +25,8 @@ describe('token cache on SQLite', () => {
     t = await startTestApp(backends[0]!);
     // A second connection to the same file, like `weft token delete` run while the server serves.
     other = (await openStorage({ dataDir: t.config.dataDir, databaseUrl: undefined })).storage;
+    // Every test's users live in it, whichever tests run.
+    await t.accounts.createWorkspace({ slug: 'demo' });
   });
   after(async () => {
     await other?.close();
@@ -35,7 +37,6 @@ describe('token cache on SQLite', () => {
     t.app.inject({ url: '/api/tokens', headers: { authorization: `Token ${token}` } });
 
   test('repeated requests with one token cost one lookup until something is written', async () => {
-    await t.accounts.createWorkspace({ slug: 'demo' });
     const { user } = await t.accounts.createUser({
       workspace: 'demo',
       email: 'a@example.com',
