@@ -124,7 +124,8 @@ describe('the first hour in Chromium', {
       const field = page.getByLabel('Token', { exact: true });
       const value = await field.inputValue();
       assert.match(value, /^weft_[0-9A-Za-z]{36}$/);
-      assert.equal(await page.evaluate('document.activeElement?.id'), 'new-token', 'the new token has focus');
+      // autofocus applies once the page has loaded: wait for it rather than read it at once.
+      await page.waitForFunction('document.activeElement?.id === "new-token"', undefined, { timeout: 5000 });
       const fits = (await page.evaluate(
         '(() => { const f = document.getElementById("new-token"); return f.scrollWidth <= f.clientWidth; })()',
       )) as boolean;
