@@ -35,8 +35,16 @@ export interface OpenedStorage {
 
 const TEST_DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL;
 
+/** The folders tempDir() made, removed when the test process exits (tests need not drop them). */
+const madeDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'weft-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
 
 const sqlite: Backend = {

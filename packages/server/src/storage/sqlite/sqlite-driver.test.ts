@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -46,7 +46,16 @@ test('keeps other statements out of a transaction while its async work runs', as
   await db.close();
 });
 
-const fileDb = () => join(mkdtempSync(join(tmpdir(), 'weft-sqlite-')), 'weft.db');
+/** A database file in a folder of its own, removed when the test process exits. */
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+const fileDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-sqlite-'));
+  madeDirs.push(dir);
+  return join(dir, 'weft.db');
+};
 
 describe('dataVersion', () => {
   test("moves on every other connection's commit, across WAL restarts, and only then", async () => {
