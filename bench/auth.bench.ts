@@ -3,12 +3,8 @@
  * alternating rounds of autocannon against a Weft server in its own process, medians reported.
  * Two pairs: a no-op route (the strictest baseline) and `GET /api/tokens` itself. Target ≥ 0.85.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { startBenchServer } from './bench-server.ts';
 import { median } from './median.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -47,20 +43,9 @@ async function compare(name: string, baseline: () => Promise<number>, measured: 
 }
 
 export async function runAuthBench() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
-  const server = spawn(process.execPath, [new URL('./auth-server.ts', import.meta.url).pathname], {
-    // Rate limits off: this bench measures authentication alone.
-    env: {
-      ...process.env,
-      WEFT_DATA_DIR: dataDir,
-      WEFT_RATE_LIMIT_TOKEN: '0',
-      WEFT_RATE_LIMIT_WORKSPACE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { info, stop } = await startBenchServer<{ url: string; token: string }>('./auth-server.ts');
   try {
-    const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();
-    const { url, token } = JSON.parse(first.value as string);
+    const { url, token } = info;
     const withToken = { authorization: `Token ${token}` };
     console.log('No-op route, authentication being all that differs:');
     const noop = await compare(
@@ -76,8 +61,6 @@ export async function runAuthBench() {
     );
     return { noop, tokens };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.on('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }

@@ -5,12 +5,8 @@
  * - the token endpoint's throughput for code exchanges and for refreshes (each refresh rotates, so
  *   16 chains refresh one after another), from 16 concurrent clients.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { startBenchServer } from './bench-server.ts';
 import { median } from './median.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -136,19 +132,8 @@ async function throughput(count: number, concurrency: number, work: (worker: num
 }
 
 export async function runOAuthBench() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
-  const server = spawn(process.execPath, [new URL('./oauth-server.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      WEFT_DATA_DIR: dataDir,
-      WEFT_RATE_LIMIT_TOKEN: '0',
-      WEFT_RATE_LIMIT_WORKSPACE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { info, stop } = await startBenchServer<Server>('./oauth-server.ts');
   try {
-    const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();
-    const info = JSON.parse(first.value as string) as Server;
     const mint = await codeMinter(info);
     const exchange = async () =>
       tokenRequest(info, {
@@ -219,8 +204,6 @@ export async function runOAuthBench() {
     );
     return { ratio, exchange: median(exchanges), refresh: median(refreshes) };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.on('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }

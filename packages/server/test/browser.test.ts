@@ -1,26 +1,14 @@
 // In real headless Chromium: log in, open "API Tokens" from the workspace menu, generate a token, read
 // it once, use it with fetch, delete it in the page, and see the same fetch get 401.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { backends } from './helpers/backends.ts';
+import { chromiumSkip, launchChromium } from './helpers/browser.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describe('the API Tokens page in Chromium', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs it)`,
+  skip: chromiumSkip,
 }, () => {
   let t: TestApp;
   let browser: Browser;
@@ -37,7 +25,7 @@ describe('the API Tokens page in Chromium', {
       password: 'ada-password',
     });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

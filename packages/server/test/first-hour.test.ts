@@ -3,43 +3,24 @@
 // copy it, use it with curl, delete it. On every page, nothing overflows sideways.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createSampleSpace } from '../src/bootstrap/sample-space.ts';
 import { commandLimits } from '../src/commands/index.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { backends } from './helpers/backends.ts';
+import { assertNoSidewaysScroll, chromiumSkip, launchChromium } from './helpers/browser.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = join(tmpdir(), 'weft-first-hour-screenshots');
 const curl = promisify(execFile);
 
-/** Fails when the page is wider than its window: something would scroll sideways. */
-async function assertNoSidewaysScroll(page: Page, what: string) {
-  // A string, evaluated in the page: this project's TypeScript has no DOM types.
-  const { scroll, client } = (await page.evaluate(
-    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-  )) as { scroll: number; client: number };
-  assert.ok(scroll <= client, `${what}: ${scroll}px of content in a ${client}px window`);
-}
-
 describe('the first hour in Chromium', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs it)`,
+  skip: chromiumSkip,
 }, () => {
   let t: TestApp;
   let browser: Browser;
@@ -63,7 +44,7 @@ describe('the first hour in Chromium', {
       log: { log: createLogger('silent'), requestId: 'test' },
     });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {

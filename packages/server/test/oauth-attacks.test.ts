@@ -328,13 +328,7 @@ for (const backend of backends) {
       });
       const doomed = { id: created.client.id, secret: created.secret! };
       const config = await discover(bench, doomed);
-      const request = await authorizationUrl(bench, { clientId: doomed.id });
-      const callback = await authorize(bench, createAgent(bench.base), request.url);
-      const tokens = await client.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: request.verifier,
-        expectedState: request.state,
-        expectedNonce: request.nonce,
-      });
+      const tokens = await tokensFor(bench, undefined, undefined, { clientId: doomed.id, config });
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 200);
       await bench.t.app.weft.auth.oauth.clients.delete(doomed.id);
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 401);

@@ -3,13 +3,14 @@
 // (the page's CSP lets the consent form end at the app); then, in the workspace, the Authorized apps
 // page lists the app and revokes it, and its access token stops working.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { backends } from './helpers/backends.ts';
+import { assertNoSidewaysScroll, chromiumSkip, launchChromium } from './helpers/browser.ts';
 import {
   authorizationUrl,
   discover,
@@ -20,41 +21,26 @@ import {
   whoAmI,
 } from './helpers/oauth.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** Fails when the page is wider than its window at 390 px: something would scroll sideways. */
+/** Checks the page at 390 px (and keeps a screenshot), then puts the window back. */
 async function fitsA390pxPhone(page: Page, name: string) {
   const size = page.viewportSize()!;
   await page.setViewportSize({ width: 390, height: 844 });
-  const { scroll, client } = (await page.evaluate(
-    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-  )) as { scroll: number; client: number };
   await page.screenshot({ path: join(SHOTS, `390-${name}.png`), fullPage: true });
-  await page.setViewportSize(size);
-  assert.ok(scroll <= client, `${name}: ${scroll}px of content in a ${client}px window`);
+  await assertNoSidewaysScroll(page, name).finally(() => page.setViewportSize(size));
 }
 
 /** Screenshots of each page, to look at after a run. */
 const SHOTS = join(tmpdir(), 'weft-oauth-screenshots');
 
 describe('OAuth login, consent and Authorized apps in Chromium', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs it)`,
+  skip: chromiumSkip,
 }, () => {
   let bench: OAuthBench;
   let browser: Browser;
 
   before(async () => {
     bench = await startOAuthBench(backends[0]!);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {

@@ -214,13 +214,7 @@ for (const backend of backends) {
           execute: [client.allowInsecureRequests],
         },
       );
-      const request = await authorizationUrl(bench, { clientId: created.client.id });
-      const callback = await authorize(bench, createAgent(bench.base), request.url);
-      const tokens = await client.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: request.verifier,
-        expectedState: request.state,
-        expectedNonce: request.nonce,
-      });
+      const tokens = await tokensFor(bench, undefined, undefined, { clientId: created.client.id, config });
       assert.equal((await whoAmI(bench, tokens.access_token)).status, 200);
     });
 
@@ -232,13 +226,7 @@ for (const backend of backends) {
         client.ClientSecretBasic(bench.app.secret),
         { execute: [client.allowInsecureRequests] },
       );
-      const request = await authorizationUrl(bench);
-      const callback = await authorize(bench, createAgent(bench.base), request.url);
-      const tokens = await client.authorizationCodeGrant(config, callback, {
-        pkceCodeVerifier: request.verifier,
-        expectedState: request.state,
-        expectedNonce: request.nonce,
-      });
+      const tokens = await tokensFor(bench, undefined, undefined, { clientId: bench.app.id, config });
       assert.ok(tokens.access_token);
     });
 

@@ -178,14 +178,18 @@ export async function discover(bench: OAuthBench, { id, secret } = bench.app) {
   });
 }
 
-/** The whole flow for the app: resolves with its tokens. */
+/**
+ * The whole flow for an app (the bench's own unless `app` names another, with its openid-client
+ * configuration): resolves with its tokens.
+ */
 export async function tokensFor(
   bench: OAuthBench,
   scope = 'openid offline',
   agent = createAgent(bench.base),
+  app?: { clientId: string; config: client.Configuration },
 ) {
-  const config = await discover(bench);
-  const request = await authorizationUrl(bench, { scope });
+  const config = app?.config ?? (await discover(bench));
+  const request = await authorizationUrl(bench, { scope, ...(app ? { clientId: app.clientId } : {}) });
   const callback = await authorize(bench, agent, request.url);
   return client.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: request.verifier,

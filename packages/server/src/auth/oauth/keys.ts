@@ -8,30 +8,16 @@
  * HKDF), so a copy of the database alone cannot sign tokens. Hand-written: the format of a row is
  * ours, and node:crypto does the cryptography.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  generateKeyPairSync,
-  hkdfSync,
-  type JsonWebKey,
-  randomBytes,
-  randomUUID,
-} from 'node:crypto';
+import { generateKeyPairSync, type JsonWebKey, randomBytes, randomUUID } from 'node:crypto';
+import { openText, sealText } from '../../security/sealed.ts';
 import type { OAuthKey, Storage } from '../../storage/index.ts';
 import { oauthErrors } from './errors.ts';
 
 const ENCRYPTED = 'aes256gcm:';
-
-function keyOf(secretKey: string) {
-  return Buffer.from(hkdfSync('sha256', secretKey, 'weft', 'oauth keys at rest', 32));
-}
+const PURPOSE = 'oauth keys at rest';
 
 function seal(text: string, secretKey: string | undefined): string {
-  if (!secretKey) return text;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(secretKey), iv);
-  const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return `${ENCRYPTED}${[iv, cipher.getAuthTag(), sealed].map((b) => b.toString('base64url')).join('.')}`;
+  return secretKey ? `${ENCRYPTED}${sealText(text, secretKey, PURPOSE)}` : text;
 }
 
 function open(stored: string, secretKey: string | undefined): string {
@@ -41,17 +27,11 @@ function open(stored: string, secretKey: string | undefined): string {
       'The OAuth keys are stored encrypted: start the server with the WEFT_SECRET_KEY they were made with.',
     );
   }
-  const [iv, tag, sealed] = stored
-    .slice(ENCRYPTED.length)
-    .split('.')
-    .map((p) => Buffer.from(p, 'base64url'));
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(secretKey), iv!);
-    decipher.setAuthTag(tag!);
-    return Buffer.concat([decipher.update(sealed!), decipher.final()]).toString('utf8');
-  } catch {
+  const text = openText(stored.slice(ENCRYPTED.length), secretKey, PURPOSE);
+  if (text === null) {
     throw oauthErrors.OAUTH_KEYS_LOCKED('WEFT_SECRET_KEY is not the key the OAuth keys were stored with.');
   }
+  return text;
 }
 
 function newSigningKey(now: number, secretKey: string | undefined): OAuthKey {
