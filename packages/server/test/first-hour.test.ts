@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createSampleSpace } from '../src/bootstrap/sample-space.ts';
 import { commandLimits } from '../src/commands/index.ts';
 import { createLogger } from '../src/http/logger.ts';
