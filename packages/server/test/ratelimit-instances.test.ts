@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
 import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
-import { listeningUrl, runWeft, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
+import { weftInProcess } from './helpers/cli.ts';
+import { listeningUrl, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
 
 const place = backends.find((b) => b.name === 'postgres' && !b.skip) ?? backends[0]!;
 
@@ -83,7 +84,7 @@ describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, ()
 
     // Five tokens of one workspace (two users: at most 3 tokens each).
     const cli = async (args: string[]) => {
-      const result = await runWeft([...args, '--json'], where.env);
+      const result = await weftInProcess([...args, '--json'], where.env);
       assert.equal(result.code, 0, result.stderr);
       return JSON.parse(result.stdout);
     };
