@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { createApp } from '../packages/server/src/app.ts';
 import type { Principal } from '../packages/server/src/auth/index.ts';
-import { runCommand } from '../packages/server/src/commands/index.ts';
-import { executeQuery } from '../packages/server/src/commands/query/compile-query.ts';
-import { loadWorkspaceTypes } from '../packages/server/src/commands/query/domain-types.ts';
-import { parseQuery } from '../packages/server/src/commands/query/parse-query.ts';
+import {
+  executeQuery,
+  loadWorkspaceTypes,
+  parseQuery,
+  runCommand,
+} from '../packages/server/src/commands/index.ts';
 import { createConfig } from '../packages/server/src/config/index.ts';
 import { createLogger } from '../packages/server/src/http/logger.ts';
 import { sha256Hex } from '../packages/server/src/security/secrets.ts';

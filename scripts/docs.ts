@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { COMMAND_ERRORS } from '../packages/server/src/commands/index.ts';
 import { configSchema } from '../packages/server/src/config/index.ts';
-import { errorCatalogues } from '../packages/server/src/errors.ts';
-import { listErrorFactories } from '../packages/server/src/http/errors.ts';
+import { errorCatalogues } from '../packages/server/src/errors/catalogues.ts';
+import { listErrorFactories } from '../packages/server/src/errors/index.ts';
 
 export const CONFIG_DOC = new URL('../docs/configuration.md', import.meta.url);
 export const ERRORS_DOC = new URL('../docs/errors.md', import.meta.url);

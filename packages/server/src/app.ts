@@ -7,26 +7,30 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock } from './auth/accounts/index.ts';
-import { type Auth, createAuth } from './auth/index.ts';
-import { oauthRoutes } from './auth/oauth/routes.ts';
-import { tokenRoutes } from './auth/tokens/token-routes.ts';
+import type { Clock } from './auth/index.ts';
+import { type Auth, createAuth, oauthRoutes, tokenRoutes } from './auth/index.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
 import { type Config, ConfigError, configRules } from './config/index.ts';
-import { handleClientError } from './http/client-error.ts';
-import { connectionOptions, registerConnectionLimits, requestArrived } from './http/connection-limits.ts';
-import { countHeader } from './http/count-header.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
-import { httpErrors } from './http/errors.ts';
-import { registerGracefulClose } from './http/graceful-close.ts';
-import { healthRoutes } from './http/health-routes.ts';
-import { registerJsonBodies, requireJsonBody } from './http/json-body.ts';
-import { redactUrl } from './http/logger.ts';
-import { metricsRoutes } from './http/metrics-routes.ts';
-import { notImplementedRoutes } from './http/not-implemented-routes.ts';
-import { registerOpenApi } from './http/openapi.ts';
-import { generateRequestId, requestLogger } from './http/request-id.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import {
+  connectionOptions,
+  countHeader,
+  generateRequestId,
+  handleClientError,
+  healthRoutes,
+  httpErrors,
+  metricsRoutes,
+  notImplementedRoutes,
+  redactUrl,
+  registerConnectionLimits,
+  registerErrorHandling,
+  registerGracefulClose,
+  registerJsonBodies,
+  registerOpenApi,
+  registerSecurityHeaders,
+  requestArrived,
+  requestLogger,
+  requireJsonBody,
+} from './http/index.ts';
 import {
   type ApiGuard,
   createRateLimiter,
@@ -37,11 +41,7 @@ import {
 } from './ratelimit/index.ts';
 import type { Storage } from './storage/index.ts';
 import { VERSION } from './version.ts';
-import { assetRoutes } from './web/asset-routes.ts';
-import { authorizedAppsPages } from './web/authorized-apps-pages.ts';
-import { homeRoutes } from './web/home-routes.ts';
-import { loginRoutes } from './web/login-routes.ts';
-import { tokenPages } from './web/token-pages.ts';
+import { assetRoutes, authorizedAppsPages, homeRoutes, loginRoutes, tokenPages } from './web/index.ts';
 import { createResolveWorkspace, type ResolveWorkspace } from './workspaces/index.ts';
 
 /** Request logs for a person at a terminal: nothing on arrival, one line on completion. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { type AccountsService, createAccountsService, verifyPassword } from '../src/auth/accounts/index.ts';
-import { WeftError } from '../src/http/errors.ts';
+import { WeftError } from '../src/errors/index.ts';
 import type { Storage } from '../src/storage/index.ts';
 import { backends, type OpenedStorage, openTestStorage } from './helpers/backends.ts';
 

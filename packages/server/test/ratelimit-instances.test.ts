@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
-import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
 import { weftInProcess } from './helpers/cli.ts';
+import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
 import { listeningUrl, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
 
 const place = backends.find((b) => b.name === 'postgres' && !b.skip) ?? backends[0]!;

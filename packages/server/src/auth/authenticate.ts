@@ -1,9 +1,8 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
-import { countHeader } from '../http/count-header.ts';
-import { isSafeMethod, isSameOrigin } from '../http/csrf.ts';
+import { countHeader, isSafeMethod, isSameOrigin } from '../http/index.ts';
 import { authErrors } from './errors.ts';
-import type { AccessTokenVerifier, VerifiedAccessToken } from './oauth/access-tokens.ts';
+import type { AccessTokenVerifier, VerifiedAccessToken } from './oauth/index.ts';
 import type { Principal } from './principal.ts';
 import type { SessionsService } from './sessions/index.ts';
 import { isWellFormedToken, type TokensService, type VerifiedToken } from './tokens/index.ts';

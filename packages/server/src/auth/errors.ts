@@ -1,4 +1,4 @@
-import { defineErrors } from '../http/errors.ts';
+import { defineErrors } from '../errors/index.ts';
 
 export const authErrors = defineErrors('authentication', {
   AUTH_REQUIRED: { status: 401, doc: 'No credentials: send `Authorization: Token <token>` or log in.' },

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
-import { workspaceUrl } from '../workspaces/workspace-url.ts';
+import { workspaceUrl } from '../workspaces/index.ts';
 import { type Clock, createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
 import { createOAuth } from './oauth/index.ts';
@@ -111,3 +111,13 @@ export function createAuth({
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+export type { AccountsService, Clock } from './accounts/index.ts';
+export { accountErrors, formatUser } from './accounts/index.ts';
+export type { OAuth } from './oauth/index.ts';
+export { formatClient, oauthErrors, rotateSigningKey } from './oauth/index.ts';
+export { SCOPE_MEANINGS } from './oauth/pages.ts';
+export { oauthRoutes } from './oauth/routes.ts';
+export { DEVICE_COOKIE_MAX_AGE_S, sessionErrors } from './sessions/index.ts';
+export type { TokensService } from './tokens/index.ts';
+export { formatToken, tokenErrors } from './tokens/index.ts';
+export { tokenRoutes } from './tokens/token-routes.ts';

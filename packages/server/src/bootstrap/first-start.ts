@@ -1,6 +1,5 @@
-import type { AccountsService } from '../auth/accounts/index.ts';
-import type { TokensService } from '../auth/tokens/index.ts';
-import { WeftError } from '../http/errors.ts';
+import type { AccountsService, TokensService } from '../auth/index.ts';
+import { WeftError } from '../errors/index.ts';
 import type { Storage, Workspace, WorkspaceUser } from '../storage/index.ts';
 
 export const FIRST_ADMIN_EMAIL = 'admin@example.com';

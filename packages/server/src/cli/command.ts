@@ -1,7 +1,5 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
-import type { AccountsService } from '../auth/accounts/index.ts';
-import type { OAuth } from '../auth/oauth/index.ts';
-import type { TokensService } from '../auth/tokens/index.ts';
+import type { AccountsService, OAuth, TokensService } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 

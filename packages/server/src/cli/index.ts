@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { type Auth, createAuth } from '../auth/index.ts';
 import { ConfigError, configSchema, loadConfig } from '../config/index.ts';
-import { WeftError } from '../http/errors.ts';
+import { WeftError } from '../errors/index.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
-import { didYouMean } from '../text/suggest.ts';
+import { didYouMean } from '../text/index.ts';
 import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
 import {
   clientCreateCommand,

@@ -1,4 +1,4 @@
-import { formatClient, rotateSigningKey } from '../auth/oauth/index.ts';
+import { formatClient, rotateSigningKey } from '../auth/index.ts';
 import { type CliCommand, requiredValue, UsageError } from './command.ts';
 import { formatTable } from './table.ts';
 

@@ -1,5 +1,5 @@
 import { configSchema } from '../config/index.ts';
-import { createLogger, createPrettyLogger } from '../http/logger.ts';
+import { createLogger, createPrettyLogger } from '../http/index.ts';
 import type { CliCommand } from './command.ts';
 
 const flags = Object.fromEntries(

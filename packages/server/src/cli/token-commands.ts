@@ -1,5 +1,5 @@
-import { formatToken } from '../auth/tokens/index.ts';
-import { WeftError } from '../http/errors.ts';
+import { formatToken } from '../auth/index.ts';
+import { WeftError } from '../errors/index.ts';
 import { type CliCommand, requiredValue, stringValue } from './command.ts';
 import { formatTable } from './table.ts';
 

@@ -1,4 +1,4 @@
-import { formatUser } from '../auth/accounts/index.ts';
+import { formatUser } from '../auth/index.ts';
 import { workspaceUrl } from '../workspaces/index.ts';
 import { type CliCommand, requiredValue, stringValue } from './command.ts';
 

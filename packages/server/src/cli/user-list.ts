@@ -1,4 +1,4 @@
-import { formatUser } from '../auth/accounts/index.ts';
+import { formatUser } from '../auth/index.ts';
 import { type CliCommand, requiredValue } from './command.ts';
 import { formatTable } from './table.ts';
 

@@ -1,5 +1,5 @@
-import type { AccountsService } from '../auth/accounts/index.ts';
-import { formatUser } from '../auth/accounts/index.ts';
+import type { AccountsService } from '../auth/index.ts';
+import { formatUser } from '../auth/index.ts';
 import { type CliCommand, type CommandContext, requiredValue } from './command.ts';
 
 type Update = (

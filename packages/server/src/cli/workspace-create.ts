@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createSampleSpace } from '../bootstrap/sample-space.ts';
+import { createSampleSpace } from '../bootstrap/index.ts';
 import { commandLimits } from '../commands/index.ts';
-import { createLogger } from '../http/logger.ts';
+import { createLogger } from '../http/index.ts';
 import { workspaceUrl } from '../workspaces/index.ts';
 import { type CliCommand, requiredValue, stringValue } from './command.ts';
 

@@ -1,8 +1,8 @@
-export { COMMAND_ERRORS, CommandError } from './command-error.ts';
-export type { CommandContext } from './command-handler.ts';
-export { commandRoutes } from './command-routes.ts';
-export { COMMANDS, runCommand } from './dispatch-commands.ts';
-export { commandHttpErrors } from './errors.ts';
+export { COMMAND_ERRORS, type CommandContext, CommandError } from './core/index.ts';
+export { COMMANDS, commandHttpErrors, commandRoutes, runCommand } from './dispatch/index.ts';
+export { loadWorkspaceTypes } from './model/index.ts';
+export { compileQuery, executeQuery, parseQuery, QUERY_LIMITS } from './query/index.ts';
+export { describeSchema } from './schema/index.ts';
 
 /** The limits commands work within, from the config. */
 export function commandLimits(config: {

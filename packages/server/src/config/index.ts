@@ -1,2 +1,9 @@
 export { ConfigError, type ConfigSources, createConfig, loadConfig } from './load-config.ts';
-export { type Config, configRules, configSchema, type OptionSpec } from './schema.ts';
+export { SLUG_PATTERN } from './parsers.ts';
+export {
+  type Config,
+  configRules,
+  configSchema,
+  type OptionSpec,
+  RATE_LIMIT_FAILURE_MODES,
+} from './schema.ts';

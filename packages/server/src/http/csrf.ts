@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { constantTimeEqual } from '../security/secrets.ts';
+import { constantTimeEqual } from '../security/index.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

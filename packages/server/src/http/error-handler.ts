@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { WeftError } from '../errors/index.ts';
 import { DatabaseBusyError } from '../storage/index.ts';
-import { httpErrors, WeftError } from './errors.ts';
+import { httpErrors } from './errors.ts';
 
 /** Fastify's own error codes, as the client should see them. */
 const FASTIFY_CODES: Record<string, WeftError> = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorCatalogues } from '../errors.ts';
-import { listErrorFactories, WeftError } from './errors.ts';
+import { errorCatalogues } from '../errors/catalogues.ts';
+import { listErrorFactories, WeftError } from '../errors/index.ts';
 
 test('every error code is UPPER_SNAKE, documented, defined once, with a 4xx or 5xx status', () => {
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RateLimiter } from '../ratelimit/limiter.ts';
+import type { RateLimiter } from '../ratelimit/index.ts';
 import type { Storage } from '../storage/index.ts';
 import { httpErrors } from './errors.ts';
 

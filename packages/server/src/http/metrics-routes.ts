@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { defineErrors } from './errors.ts';
+import { defineErrors } from '../errors/index.ts';
 
 export const metricsErrors = defineErrors('metrics', {
   METRICS_UNAUTHORIZED: {

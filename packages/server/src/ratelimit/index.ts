@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import type { RateLimitOptions } from './limiter.ts';
 
-export type { ApiGuard } from '../http/api-guard.ts';
+export type { ApiGuard } from '../http/index.ts';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './limiter.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { createRateLimitMetrics, type RateLimitMetrics } from './metrics.ts';

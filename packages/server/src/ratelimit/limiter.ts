@@ -9,7 +9,7 @@
  * was held (see redis-store.ts): a busy server is not a failing Redis.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { RATE_LIMIT_FAILURE_MODES } from '../config/schema.ts';
+import type { RATE_LIMIT_FAILURE_MODES } from '../config/index.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { RateLimitMetrics } from './metrics.ts';
 import { createRedisStore, RateLimitStoreError, type RedisRateLimitStore } from './redis-store.ts';

@@ -6,7 +6,7 @@
  * a decision costs no promise.
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { defineErrors } from '../http/errors.ts';
+import { defineErrors } from '../errors/index.ts';
 import { type RateLimiter, type RateLimitOptions, RateLimitUnavailable } from './limiter.ts';
 import type { RateLimitMetrics } from './metrics.ts';
 import type { Decision } from './store.ts';

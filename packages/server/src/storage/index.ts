@@ -19,7 +19,8 @@ export type {
   WorkspaceUser,
 } from './contract.ts';
 export { normalizeEmail, ROLES } from './contract.ts';
-export { creationOrderIndex, migrations } from './migrations/index.ts';
+export { type ListElementType, type SqlDialect, sqlDialect } from './dialects/index.ts';
+export { migrations } from './migrations/index.ts';
 export {
   describeDatabaseUrl,
   openStorage,
@@ -27,7 +28,7 @@ export {
   StorageUnavailableError,
   sqlitePath,
 } from './open-storage.ts';
-export { createPostgresDriver } from './postgres/postgres-driver.ts';
+export { createPostgresDriver } from './postgres/index.ts';
 export type {
   Dialect,
   SqlDriver,
@@ -38,5 +39,5 @@ export type {
 } from './sql-driver.ts';
 export { DatabaseBusyError } from './sql-driver.ts';
 export { createSqlStorage } from './sql-storage.ts';
-export { createSqliteDriver } from './sqlite/sqlite-driver.ts';
+export { createSqliteDriver } from './sqlite/index.ts';
 export { createVersionedCache, type VersionedCache } from './versioned-cache.ts';

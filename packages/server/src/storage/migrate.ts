@@ -1,3 +1,4 @@
+import { sqlDialect } from './dialects/index.ts';
 import type { Migration } from './migrations/index.ts';
 import type { SqlDriver } from './sql-driver.ts';
 
@@ -15,12 +16,7 @@ export async function runMigrations(
   now: number,
 ): Promise<string[]> {
   return driver.transaction(async (tx) => {
-    if (tx.dialect === 'postgres') {
-      // Waiting for another instance's migrations, or migrating a large table, may take longer than
-      // the statement timeout that protects requests.
-      await tx.exec('SET LOCAL statement_timeout = 0');
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('weft-migrations:' || current_schema()))`);
-    }
+    for (const statement of sqlDialect(tx.dialect).migrationLock) await tx.exec(statement);
     await tx.exec(
       'CREATE TABLE IF NOT EXISTS weft_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)',
     );

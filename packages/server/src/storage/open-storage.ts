@@ -1,11 +1,11 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Storage } from './contract.ts';
-import { createPostgresDriver } from './postgres/postgres-driver.ts';
+import { createPostgresDriver } from './postgres/index.ts';
 import type { SqlDriver } from './sql-driver.ts';
 import { createSqlStorage } from './sql-storage.ts';
-import type { SqliteSynchronous } from './sqlite/sqlite-connection.ts';
-import { createSqliteDriver } from './sqlite/sqlite-driver.ts';
+import type { SqliteSynchronous } from './sqlite/index.ts';
+import { createSqliteDriver } from './sqlite/index.ts';
 
 /** Storage could not be opened: the message says which option to look at and how to fix it. */
 export class StorageUnavailableError extends Error {

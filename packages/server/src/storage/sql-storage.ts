@@ -1,11 +1,13 @@
 import type { Repositories, Storage } from './contract.ts';
 import { runMigrations } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
-import { createAccountRepository } from './repositories/account-repository.ts';
-import { createOAuthRepository } from './repositories/oauth-repository.ts';
-import { createSchemaRepository } from './repositories/schema-repository.ts';
-import { createSessionRepository } from './repositories/session-repository.ts';
-import { createTokenRepository } from './repositories/token-repository.ts';
+import {
+  createAccountRepository,
+  createOAuthRepository,
+  createSchemaRepository,
+  createSessionRepository,
+  createTokenRepository,
+} from './repositories/index.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
 function createRepositories(db: SqlExecutor): Repositories {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth/index.ts';
-import { SCOPE_MEANINGS } from '../auth/oauth/pages.ts';
+import { SCOPE_MEANINGS } from '../auth/index.ts';
 import type { OAuthAuthorization } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { timeHtml } from './dates.ts';

@@ -4,7 +4,7 @@
  * which the server never stores: the database holds nothing of it, another browser cannot read it,
  * and the GET that shows it clears it, so a reload shows it no more.
  */
-import { openText, sealText } from '../security/sealed.ts';
+import { openText, sealText } from '../security/index.ts';
 
 export const sealFlash = (value: string, sessionSecret: string) => sealText(value, sessionSecret, 'flash');
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
-import { type CommandContext, commandLimits, runCommand } from '../commands/index.ts';
-import { describeSchema } from '../commands/schema-query.ts';
+import { type CommandContext, commandLimits, describeSchema, runCommand } from '../commands/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';

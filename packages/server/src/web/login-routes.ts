@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
-import { DEVICE_COOKIE_MAX_AGE_S } from '../auth/sessions/index.ts';
-import { isCsrfTokenValid, isSameOrigin } from '../http/csrf.ts';
-import { WeftError } from '../http/errors.ts';
-import { randomBase62 } from '../security/random-string.ts';
+import { DEVICE_COOKIE_MAX_AGE_S } from '../auth/index.ts';
+import { WeftError } from '../errors/index.ts';
+import { isCsrfTokenValid, isSameOrigin } from '../http/index.ts';
+import { randomBase62 } from '../security/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { escapeHtml, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth } from './page-auth.ts';

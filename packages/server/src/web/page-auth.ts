@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
 import { authErrors } from '../auth/index.ts';
-import { isCsrfTokenValid } from '../http/csrf.ts';
-import { WeftError } from '../http/errors.ts';
+import { WeftError } from '../errors/index.ts';
+import { isCsrfTokenValid } from '../http/index.ts';
 import type { PageContext } from './html.ts';
 
 const AUTH_CODES = new Set([

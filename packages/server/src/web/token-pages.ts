@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/index.ts';
-import { WeftError } from '../http/errors.ts';
+import { WeftError } from '../errors/index.ts';
 import type { ApiToken } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { timeHtml } from './dates.ts';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountsService } from '../auth/accounts/index.ts';
+import type { AccountsService } from '../auth/index.ts';
 import type { Workspace } from '../storage/index.ts';
 import { workspaceSlugForHost } from './workspace-slug-for-host.ts';
 

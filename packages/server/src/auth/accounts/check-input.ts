@@ -1,5 +1,5 @@
-import { SLUG_PATTERN } from '../../config/parsers.ts';
-import { isDisplaySafe } from '../../security/display-safe-text.ts';
+import { SLUG_PATTERN } from '../../config/index.ts';
+import { isDisplaySafe } from '../../security/index.ts';
 import { ROLES, type Role } from '../../storage/index.ts';
 import { accountErrors } from './errors.ts';
 

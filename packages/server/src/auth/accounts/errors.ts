@@ -1,4 +1,4 @@
-import { defineErrors } from '../../http/errors.ts';
+import { defineErrors } from '../../errors/index.ts';
 
 export const accountErrors = defineErrors('accounts', {
   WORKSPACE_NOT_FOUND: { status: 404, doc: 'No workspace has this slug (or this host names none).' },

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { randomBase62 } from '../../security/random-string.ts';
+import { randomBase62 } from '../../security/index.ts';
 
 // argon2id with OWASP's minimum profile: 19 MiB, 2 passes, 1 lane (the library's default algorithm).
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };

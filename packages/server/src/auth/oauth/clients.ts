@@ -5,8 +5,7 @@
  * be https, or http on loopback for development.
  */
 import { randomUUID } from 'node:crypto';
-import { randomBase62 } from '../../security/random-string.ts';
-import { sha256Hex } from '../../security/secrets.ts';
+import { randomBase62, sha256Hex } from '../../security/index.ts';
 import type { OAuthClient, Storage } from '../../storage/index.ts';
 import { type Clock, isPrintableText } from '../accounts/index.ts';
 import { oauthErrors } from './errors.ts';

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../http/errors.ts';
+import { defineErrors } from '../../errors/index.ts';
 
 /** Errors of Weft's own OAuth parts (the CLI, the pages, the keys); the protocol's are RFC 6749's. */
 export const oauthErrors = defineErrors('oauth', {

@@ -70,3 +70,4 @@ export function createOAuth({
 }
 
 export type OAuth = ReturnType<typeof createOAuth>;
+export type { VerifiedAccessToken } from './access-tokens.ts';

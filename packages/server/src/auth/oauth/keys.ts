@@ -9,7 +9,7 @@
  * ours, and node:crypto does the cryptography.
  */
 import { generateKeyPairSync, type JsonWebKey, randomBytes, randomUUID } from 'node:crypto';
-import { openText, sealText } from '../../security/sealed.ts';
+import { openText, sealText } from '../../security/index.ts';
 import type { OAuthKey, Storage } from '../../storage/index.ts';
 import { oauthErrors } from './errors.ts';
 

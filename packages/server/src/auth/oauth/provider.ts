@@ -10,7 +10,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../../config/index.ts';
-import { constantTimeEqual, sha256Hex } from '../../security/secrets.ts';
+import { constantTimeEqual, sha256Hex } from '../../security/index.ts';
 import type { Storage } from '../../storage/index.ts';
 import { createAdapter } from './adapter.ts';
 import type { OAuthKeys } from './keys.ts';

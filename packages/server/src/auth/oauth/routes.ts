@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction } from 'oidc-provider';
-import { isCsrfTokenValid, isSameOrigin } from '../../http/csrf.ts';
-import { WeftError } from '../../http/errors.ts';
-import { sendPage } from '../../web/html.ts';
+import { WeftError } from '../../errors/index.ts';
+import { isCsrfTokenValid, isSameOrigin } from '../../http/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { Auth } from '../index.ts';
 import { DEVICE_COOKIE_MAX_AGE_S } from '../sessions/index.ts';
 import type { OAuth } from './index.ts';

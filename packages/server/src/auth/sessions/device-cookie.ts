@@ -9,7 +9,7 @@
  * account (its name carries a digest of the account id), valid for a year.
  */
 import { createHmac, hash, randomBytes } from 'node:crypto';
-import { constantTimeEqual } from '../../security/secrets.ts';
+import { constantTimeEqual } from '../../security/index.ts';
 
 export const DEVICE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 

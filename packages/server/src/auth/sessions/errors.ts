@@ -1,4 +1,4 @@
-import { defineErrors } from '../../http/errors.ts';
+import { defineErrors } from '../../errors/index.ts';
 
 export const sessionErrors = defineErrors('sessions', {
   LOGIN_FAILED: { status: 401, doc: 'The email or the password is wrong (which one is not said).' },

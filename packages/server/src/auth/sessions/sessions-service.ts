@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomBase62 } from '../../security/random-string.ts';
-import { sha256Hex } from '../../security/secrets.ts';
+import { randomBase62, sha256Hex } from '../../security/index.ts';
 import type { CredentialOwner, Session, Storage, Workspace } from '../../storage/index.ts';
 import { normalizeEmail } from '../../storage/index.ts';
 import { type Clock, verifyPassword } from '../accounts/index.ts';

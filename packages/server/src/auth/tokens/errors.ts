@@ -1,4 +1,4 @@
-import { defineErrors } from '../../http/errors.ts';
+import { defineErrors } from '../../errors/index.ts';
 
 export const tokenErrors = defineErrors('tokens', {
   TOKEN_LIMIT_REACHED: {

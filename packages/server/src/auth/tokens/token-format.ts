@@ -5,7 +5,7 @@
  * control: anyone can compute it.
  */
 import { crc32 } from 'node:zlib';
-import { randomBase62 } from '../../security/random-string.ts';
+import { randomBase62 } from '../../security/index.ts';
 
 export const TOKEN_PREFIX = 'weft_';
 const RANDOM_LENGTH = 30;

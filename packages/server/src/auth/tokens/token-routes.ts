@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiGuard } from '../../http/api-guard.ts';
+import type { ApiGuard } from '../../http/index.ts';
 import type { Auth } from '../index.ts';
 import { formatToken } from './tokens-service.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sha256Hex } from '../../security/secrets.ts';
+import { sha256Hex } from '../../security/index.ts';
 import type { ApiToken, Storage, TokenUser, Workspace } from '../../storage/index.ts';
 import { createVersionedCache } from '../../storage/index.ts';
 import { type Clock, isPrintableText } from '../accounts/index.ts';

@@ -3,9 +3,9 @@
  * falls outside gets a named error before any SQL: left to the databases, `q/contains` on a number
  * or `q/sum` of text was an internal error on PostgreSQL and a silent answer on SQLite.
  */
-import { commandError } from '../command-error.ts';
-import type { AggregateFn, FieldPath } from './parse-query.ts';
-import type { FieldKind } from './type-model.ts';
+import { commandError } from '../core/index.ts';
+import type { FieldKind } from '../model/index.ts';
+import type { AggregateFn, FieldPath } from './ast.ts';
 
 /** Text operators (`q/contains`, `q/equals-ignoring-case?`, …): fields of text. Public ids are text in Fibery. */
 const TEXTUAL = new Set<FieldKind>(['text', 'email', 'uuid', 'number-text']);

@@ -8,7 +8,7 @@
  * The bounds sit far above what real clients send (the n8n node selects every field of a database,
  * one join per relation), and a query that passes them gives the same answer on both databases.
  */
-import { commandError } from '../command-error.ts';
+import { commandError } from '../core/index.ts';
 
 export const QUERY_LIMITS = {
   /** Levels of nesting: `q/and` and `q/or` in `q/where`, maps and sub-queries in `q/select`. */

@@ -1,12 +1,6 @@
-import type { Dialect, SqlExecutor } from '../sql-driver.ts';
+import { sqlDialect } from '../dialects/index.ts';
+import type { SqlExecutor } from '../sql-driver.ts';
 import type { Migration } from './migration.ts';
-
-/** The index that gives an entity table Fibery's default order: creation date, then id (bytewise). */
-export function creationOrderIndex(dialect: Dialect, table: string): string {
-  return dialect === 'postgres'
-    ? `CREATE INDEX IF NOT EXISTS ${table}_created ON ${table} (creation_date, (id COLLATE "C"))`
-    : `CREATE INDEX IF NOT EXISTS ${table}_created ON ${table} (creation_date, id)`;
-}
 
 /**
  * Queries are ordered by creation date, then id, as Fibery documents (before: by id alone), so a page
@@ -22,6 +16,7 @@ export const creationOrderIndexMigration: Migration = {
   },
   async apply(tx: SqlExecutor) {
     const tables = await tx.query<{ table_name: string }>('SELECT table_name FROM schema_types');
-    for (const { table_name: table } of tables) await tx.exec(creationOrderIndex(tx.dialect, table));
+    for (const { table_name: table } of tables)
+      await tx.exec(sqlDialect(tx.dialect).creationOrderIndex(table));
   },
 };

@@ -9,7 +9,6 @@ import { creationOrderIndexMigration } from './008-creation-order-index.ts';
 import { oauthMigration } from './009-oauth.ts';
 import type { Migration } from './migration.ts';
 
-export { creationOrderIndex } from './008-creation-order-index.ts';
 export type { Migration } from './migration.ts';
 
 /** Every migration, in the order they apply. */

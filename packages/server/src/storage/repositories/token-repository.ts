@@ -1,4 +1,5 @@
 import type { ApiToken, Role, TokenRepository } from '../contract.ts';
+import { sqlDialect } from '../dialects/index.ts';
 import type { SqlExecutor } from '../sql-driver.ts';
 
 interface TokenRow {
@@ -32,10 +33,9 @@ const toToken = (row: TokenRow): ApiToken => ({
 export function createTokenRepository(db: SqlExecutor): TokenRepository {
   return {
     async createApiTokenWithinLimit(token, limit) {
-      // SQLite transactions hold the database's write lock from BEGIN IMMEDIATE; PostgreSQL needs the row lock.
-      if (db.dialect === 'postgres') {
-        await db.query('SELECT id FROM workspace_users WHERE id = $1 FOR UPDATE', [token.workspaceUserId]);
-      }
+      // Two creations for one user take turns, so neither sees a count the other is changing.
+      const lock = sqlDialect(db.dialect).lockRow('workspace_users');
+      if (lock) await db.query(lock, [token.workspaceUserId]);
       const [count] = await db.query<{ n: number }>(
         'SELECT count(*) AS n FROM api_tokens WHERE workspace_user_id = $1',
         [token.workspaceUserId],

@@ -8,10 +8,19 @@
  * A mixin already installed is left as it is; one not listed here is refused, never faked.
  */
 import { randomUUID } from 'node:crypto';
-import { builtInType, commandError, quote, show, typeNotFound } from './command-error.ts';
-import type { CommandHandler } from './command-handler.ts';
-import { isObject } from './is-object.ts';
-import { addField, createEnum, currentSchema, type SchemaChange } from './schema-batch.ts';
+import { sqlDialect } from '../../storage/index.ts';
+import {
+  builtInType,
+  type CommandHandler,
+  commandError,
+  isObject,
+  quote,
+  show,
+  typeNotFound,
+} from '../core/index.ts';
+import { addField } from './add-field.ts';
+import { currentSchema, type SchemaChange } from './change.ts';
+import { createEnum } from './type-commands.ts';
 
 const STATES = [
   { name: 'Open', type: 'Not started', final: false, color: '#99A2AB' },
@@ -123,7 +132,7 @@ export const installMixins: CommandHandler = {
     await db.transaction(async (tx) => {
       const change: SchemaChange = {
         tx,
-        dialect: db.dialect,
+        sql: sqlDialect(db.dialect),
         workspaceId: principal.workspace.id,
         now: clock.now(),
       };

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import type { SqlScope } from '../storage/index.ts';
-import { commandError } from './command-error.ts';
+import type { SqlScope } from '../../storage/index.ts';
+import { commandError } from '../core/index.ts';
 
 /** The client closed its connection before its commands were done: the rest are not run. */
 export class ClientGoneError extends Error {

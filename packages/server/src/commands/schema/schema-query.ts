@@ -4,11 +4,10 @@
  * get ids derived from their names, stable across servers and restarts; domain types their stored ids.
  */
 import { createHash } from 'node:crypto';
-import type { Repositories } from '../storage/index.ts';
-import type { CommandHandler } from './command-handler.ts';
-import { isObject } from './is-object.ts';
-import { loadWorkspaceTypes } from './query/domain-types.ts';
-import { PRIMITIVE_TYPES } from './query/primitive-types.ts';
+import type { Repositories } from '../../storage/index.ts';
+import type { CommandHandler } from '../core/index.ts';
+import { isObject } from '../core/index.ts';
+import { loadWorkspaceTypes, PRIMITIVE_TYPES } from '../model/index.ts';
 
 /** What each primitive type holds, for `with-description?`. */
 const PRIMITIVE_DESCRIPTIONS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { defineErrors } from '../http/errors.ts';
+import { defineErrors } from '../../errors/index.ts';
 
 /** Errors of `/api/commands` that are not one command's: answered with an HTTP status, no envelope. */
 export const commandHttpErrors = defineErrors('commands', {

@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Principal } from '../auth/index.ts';
-import type { Dialect, Repositories, TransactionOptions } from '../storage/index.ts';
-import type { QueryLimits } from './query/parse-query.ts';
+import type { Principal } from '../../auth/index.ts';
+import type { Dialect, Repositories, TransactionOptions } from '../../storage/index.ts';
 
 /** What a command may need: `read` for every role, `write` for members and admins, `schema` for admins. */
 export type Privilege = 'read' | 'write' | 'schema';
@@ -13,6 +12,12 @@ export type Privilege = 'read' | 'write' | 'schema';
 export interface CommandStore extends Repositories {
   readonly dialect: Dialect;
   transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+/** How many rows a query returns when it names no limit, and at most. */
+export interface QueryLimits {
+  defaultLimit: number;
+  maxLimit: number;
 }
 
 export interface CommandContext {

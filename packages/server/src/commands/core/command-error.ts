@@ -3,7 +3,7 @@
  * `{"success": false, "result": {"name", "message", "data"}}`. `name` is stable (Fibery's style,
  * `entity.error/schema-type-not-found`); the message is for people.
  */
-import { didYouMean } from '../text/suggest.ts';
+import { didYouMean } from '../../text/index.ts';
 export class CommandError extends Error {
   readonly errorName: string;
   readonly data: Record<string, unknown>;

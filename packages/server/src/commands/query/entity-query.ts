@@ -1,7 +1,7 @@
-import type { CommandHandler } from './command-handler.ts';
-import { executeQuery } from './query/compile-query.ts';
-import { loadWorkspaceTypes } from './query/domain-types.ts';
-import { parseQuery } from './query/parse-query.ts';
+import type { CommandHandler } from '../core/index.ts';
+import { loadWorkspaceTypes } from '../model/index.ts';
+import { executeQuery } from './execute-query.ts';
+import { parseQuery } from './parse-query.ts';
 
 /** `fibery.entity/query`: rows of one database, as the query selects them. */
 export const entityQuery: CommandHandler = {

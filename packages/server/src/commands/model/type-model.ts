@@ -6,8 +6,8 @@
  * expressions do. Field SQL takes the alias of its row, so the compiler can join the same type more
  * than once (paths through relations, sub-queries).
  */
-import type { Dialect } from '../../storage/index.ts';
-import { fieldNotFound } from '../command-error.ts';
+import type { SqlDialect } from '../../storage/index.ts';
+import { fieldNotFound } from '../core/index.ts';
 import { PRIMITIVE_TYPES } from './primitive-types.ts';
 
 export type FieldKind =
@@ -24,7 +24,7 @@ export type FieldKind =
 
 export interface FieldModel {
   /** SQL reading the field from the row of its type aliased `t` (a relation: the related id). */
-  sql(t: string, dialect: Dialect): string;
+  sql(t: string, dialect: SqlDialect): string;
   kind: FieldKind;
   /** The field's type as `fibery.schema/query` shows it (`fibery/text`, a database name, …). */
   fiberyType: string;

@@ -1,10 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { DatabaseBusyError, type Role } from '../storage/index.ts';
-import { didYouMean } from '../text/suggest.ts';
-import { MAX_COMMAND_NESTING, nestsDeeperThan } from './check-nesting.ts';
-import { CommandError, commandError } from './command-error.ts';
-import type { CommandContext, CommandHandler, Privilege } from './command-handler.ts';
-import { entityQuery } from './entity-query.ts';
+import { DatabaseBusyError, type Role } from '../../storage/index.ts';
+import { didYouMean } from '../../text/index.ts';
+import type { CommandContext, CommandHandler, Privilege } from '../core/index.ts';
+import { CommandError, commandError, isObject } from '../core/index.ts';
 import {
   addCollectionItems,
   entityBatchCreate,
@@ -14,12 +12,11 @@ import {
   entityUpdate,
   entityUpsert,
   removeCollectionItems,
-} from './entity-writes.ts';
-import { isObject } from './is-object.ts';
-import { installMixins } from './mixins.ts';
+} from '../entities/index.ts';
+import { entityQuery } from '../query/index.ts';
+import { installMixins, schemaBatch, schemaQuery } from '../schema/index.ts';
+import { MAX_COMMAND_NESTING, nestsDeeperThan } from './check-nesting.ts';
 import { ClientGoneError } from './request-scope.ts';
-import { schemaBatch } from './schema-batch.ts';
-import { schemaQuery } from './schema-query.ts';
 
 /** The commands a batch carries, when it is a batch with a list of them. */
 function innerCommands(command: unknown): unknown[] | null {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiGuard } from '../http/api-guard.ts';
-import { DatabaseBusyError, type Storage } from '../storage/index.ts';
-import { CommandError } from './command-error.ts';
-import type { CommandContext } from './command-handler.ts';
+import type { ApiGuard } from '../../http/index.ts';
+import { DatabaseBusyError, type Storage } from '../../storage/index.ts';
+import type { CommandContext } from '../core/index.ts';
+import { CommandError } from '../core/index.ts';
+import { describeSchema } from '../schema/index.ts';
 import { countCommands, type Envelope, runCommand } from './dispatch-commands.ts';
 import { commandHttpErrors } from './errors.ts';
 import { ClientGoneError, createRequestScope } from './request-scope.ts';
-import { describeSchema } from './schema-query.ts';
 
 const notRun = (error: CommandError): Envelope => ({
   success: false,

@@ -1,0 +1,7 @@
+export {
+  defineErrors,
+  type ErrorDefinitions,
+  type ErrorFactory,
+  listErrorFactories,
+  WeftError,
+} from './weft-error.ts';

@@ -1,0 +1,16 @@
+export type { ApiGuard } from './api-guard.ts';
+export { handleClientError } from './client-error.ts';
+export { connectionOptions, registerConnectionLimits, requestArrived } from './connection-limits.ts';
+export { countHeader } from './count-header.ts';
+export { isCsrfTokenValid, isSafeMethod, isSameOrigin } from './csrf.ts';
+export { registerErrorHandling } from './error-handler.ts';
+export { httpErrors } from './errors.ts';
+export { registerGracefulClose } from './graceful-close.ts';
+export { healthRoutes } from './health-routes.ts';
+export { registerJsonBodies, requireJsonBody } from './json-body.ts';
+export { createLogger, createPrettyLogger, redactUrl } from './logger.ts';
+export { metricsErrors, metricsRoutes } from './metrics-routes.ts';
+export { notImplementedRoutes } from './not-implemented-routes.ts';
+export { registerOpenApi } from './openapi.ts';
+export { generateRequestId, requestLogger } from './request-id.ts';
+export { registerSecurityHeaders } from './security-headers.ts';

@@ -1,0 +1,2 @@
+export type { SqliteSynchronous } from './sqlite-connection.ts';
+export { createSqliteDriver } from './sqlite-driver.ts';
