@@ -7,8 +7,8 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock } from './auth/index.ts';
 import { type Auth, createAuth, oauthRoutes, tokenRoutes } from './auth/index.ts';
+import type { Clock, MonotonicClock } from './clock.ts';
 import { commandLimits, commandRoutes } from './commands/index.ts';
 import { type Config, ConfigError, configRules } from './config/index.ts';
 import {
@@ -73,7 +73,7 @@ export interface AppDependencies {
   logger: Logger;
   clock?: Clock;
   /** A monotonic clock in ms, for the in-process rate limiter and commands' time limit (tests move it by hand). */
-  monotonicClock?: () => number;
+  monotonicClock?: MonotonicClock;
 }
 
 /** Builds the server: wiring only. The caller owns the storage and closes it after the app. */

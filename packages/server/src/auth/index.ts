@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 import { workspaceUrl } from '../workspaces/index.ts';
-import { type Clock, createAccountsService } from './accounts/index.ts';
+import { createAccountsService } from './accounts/index.ts';
 import { createAuthenticate } from './authenticate.ts';
 import { createOAuth } from './oauth/index.ts';
 import type { Principal } from './principal.ts';
@@ -111,13 +112,10 @@ export function createAuth({
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-export type { AccountsService, Clock } from './accounts/index.ts';
+export type { AccountsService } from './accounts/index.ts';
 export { accountErrors, formatUser } from './accounts/index.ts';
 export type { OAuth } from './oauth/index.ts';
-export { formatClient, oauthErrors, rotateSigningKey } from './oauth/index.ts';
-export { SCOPE_MEANINGS } from './oauth/pages.ts';
-export { oauthRoutes } from './oauth/routes.ts';
+export { formatClient, oauthErrors, oauthRoutes, rotateSigningKey, SCOPE_MEANINGS } from './oauth/index.ts';
 export { DEVICE_COOKIE_MAX_AGE_S, sessionErrors } from './sessions/index.ts';
 export type { TokensService } from './tokens/index.ts';
-export { formatToken, tokenErrors } from './tokens/index.ts';
-export { tokenRoutes } from './tokens/token-routes.ts';
+export { formatToken, tokenErrors, tokenRoutes } from './tokens/index.ts';

@@ -9,6 +9,7 @@
  * was held (see redis-store.ts): a busy server is not a failing Redis.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { type MonotonicClock, monotonicNow } from '../clock.ts';
 import type { RATE_LIMIT_FAILURE_MODES } from '../config/index.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { RateLimitMetrics } from './metrics.ts';
@@ -44,13 +45,13 @@ export function createRateLimiter({
   options,
   log,
   metrics,
-  now = () => performance.now(),
+  now = monotonicNow,
 }: {
   options: RateLimitOptions;
   log: FastifyBaseLogger;
   metrics?: RateLimitMetrics;
   /** The monotonic clock of the in-process store (tests move it by hand). */
-  now?: () => number;
+  now?: MonotonicClock;
 }) {
   const local = createMemoryStore({ now });
   let lastRedisError: Error | null = null;

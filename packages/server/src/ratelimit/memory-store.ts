@@ -1,3 +1,4 @@
+import { type MonotonicClock, monotonicNow } from '../clock.ts';
 /**
  * The in-process store: per key, the timestamps of admitted requests in the current window, read from
  * a monotonic clock (`performance.now()`), so a jump of the wall clock changes nothing. Node runs one
@@ -54,11 +55,7 @@ function record(log: Log, t: number) {
   log.size++;
 }
 
-export function createMemoryStore({
-  now = () => performance.now(),
-}: {
-  now?: () => number;
-} = {}): RateLimitStore {
+export function createMemoryStore({ now = monotonicNow }: { now?: MonotonicClock } = {}): RateLimitStore {
   const credentials = new Map<string, Log>();
   const workspaces = new Map<string, Log>();
   let decisions = 0;

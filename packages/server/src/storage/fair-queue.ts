@@ -1,3 +1,4 @@
+import { type MonotonicClock, monotonicNow } from '../clock.ts';
 /**
  * The order in which SQLite statements run. better-sqlite3 runs a statement synchronously on the
  * event loop, so without an order of its own whichever request awaits in the tightest loop runs
@@ -28,7 +29,7 @@ export interface FairQueueOptions {
   sliceMs?: number;
   /** How long a statement may wait for its turn before it is refused. */
   waitLimitMs: number;
-  now?: () => number;
+  now?: MonotonicClock;
 }
 
 export interface FairQueue {
@@ -41,7 +42,7 @@ export interface FairQueue {
 export function createFairQueue({
   sliceMs = 4,
   waitLimitMs,
-  now = () => performance.now(),
+  now = monotonicNow,
 }: FairQueueOptions): FairQueue {
   const queues = new Map<string, Task[]>();
   /** Keys with waiting tasks, in turn order. */

@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Clock } from '../clock.ts';
 import type { Storage } from './contract.ts';
 import { createPostgresDriver } from './postgres/index.ts';
 import type { SqlDriver } from './sql-driver.ts';
@@ -63,7 +64,7 @@ function openSqlite({ dataDir, databaseWaitLimitMs, sqliteSynchronous }: Storage
  */
 export async function openStorage(
   options: StorageOptions,
-  clock: { now(): number } = Date,
+  clock: Clock = Date,
 ): Promise<{ storage: Storage; applied: string[] }> {
   const driver = options.databaseUrl
     ? createPostgresDriver(options.databaseUrl, {

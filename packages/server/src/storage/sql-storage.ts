@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import type { Repositories, Storage } from './contract.ts';
 import { runMigrations } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
@@ -25,7 +26,7 @@ function createRepositories(db: SqlExecutor): Repositories {
  * The storage contract over a SQL driver; the same code serves SQLite and PostgreSQL. Its scoped
  * storages share its `dataVersion` function, so caches keyed by it serve them all.
  */
-export function createSqlStorage(driver: SqlDriver, clock: { now(): number } = Date): Storage {
+export function createSqlStorage(driver: SqlDriver, clock: Clock = Date): Storage {
   const dataVersion = () => driver.dataVersion();
   const over = (executor: SqlDriver): Storage => ({
     ...createRepositories(executor),

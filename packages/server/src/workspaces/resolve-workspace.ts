@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../auth/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Workspace } from '../storage/index.ts';
 import { workspaceSlugForHost } from './workspace-slug-for-host.ts';
 
@@ -25,7 +26,7 @@ export function createResolveWorkspace({
 }: {
   accounts: AccountsService;
   config: { baseDomain: string | undefined; defaultWorkspace: string };
-  clock?: { now(): number };
+  clock?: Clock;
 }) {
   const cache = new Map<string, { workspace: Workspace; until: number }>();
   /** Callback-style, so that a cached workspace costs no promise. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import type { Repositories, Role, Storage, Workspace, WorkspaceUser } from '../../storage/index.ts';
 import {
   checkEmail,
@@ -10,10 +11,6 @@ import {
 } from './check-input.ts';
 import { accountErrors } from './errors.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
-
-export interface Clock {
-  now(): number;
-}
 
 export interface CreateUserInput {
   workspace: string;

@@ -1,4 +1,4 @@
-export type { AccountsService, Clock, CreatedUser, CreateUserInput } from './accounts-service.ts';
+export type { AccountsService, CreatedUser, CreateUserInput } from './accounts-service.ts';
 export { createAccountsService, formatUser } from './accounts-service.ts';
 export { isPrintableText } from './check-input.ts';
 export { accountErrors } from './errors.ts';

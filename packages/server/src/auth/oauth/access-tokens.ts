@@ -6,9 +6,9 @@
  * workspace, cached exactly as API tokens are (until anything is written, see versioned-cache.ts).
  */
 import { hash } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import type { OAuthBearer, Storage, TokenUser, Workspace } from '../../storage/index.ts';
 import { createVersionedCache } from '../../storage/index.ts';
-import type { Clock } from '../accounts/index.ts';
 import { authErrors } from '../errors.ts';
 
 /** `last_used_at` of a grant is written at most this often. */

@@ -5,9 +5,10 @@
  * be https, or http on loopback for development.
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import { randomBase62, sha256Hex } from '../../security/index.ts';
 import type { OAuthClient, Storage } from '../../storage/index.ts';
-import { type Clock, isPrintableText } from '../accounts/index.ts';
+import { isPrintableText } from '../accounts/index.ts';
 import { oauthErrors } from './errors.ts';
 import { revokeGrant } from './grants.ts';
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type Provider from 'oidc-provider';
+import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config/index.ts';
 import type { Storage } from '../../storage/index.ts';
-import type { Clock } from '../accounts/index.ts';
 import { createAccessTokenVerifier } from './access-tokens.ts';
 import { createClientsService } from './clients.ts';
 import { keysVersion, loadKeys } from './keys.ts';
@@ -11,7 +11,9 @@ export { type AccessTokenVerifier, createAccessTokenVerifier } from './access-to
 export { checkRedirectUri, formatClient } from './clients.ts';
 export { oauthErrors } from './errors.ts';
 export { rotateSigningKey } from './keys.ts';
+export { SCOPE_MEANINGS } from './pages.ts';
 export { interactionPath, OAUTH_ROUTES } from './paths.ts';
+export { oauthRoutes } from './routes.ts';
 
 /**
  * The OAuth feature: the provider (rebuilt when another process adds a key, so `weft keys rotate`

@@ -16,6 +16,7 @@
  * emails are counted like known ones, so the throttle says nothing about which emails have accounts.
  */
 import { hash } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 
 export interface ThrottleKey {
   key: string;
@@ -98,7 +99,7 @@ export function createLoginThrottle({
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
 /** Counts in this process (one instance, or each instance on its own). */
-export function createMemoryThrottleStore(clock: { now(): number }): ThrottleStore {
+export function createMemoryThrottleStore(clock: Clock): ThrottleStore {
   const counts = new Map<string, { count: number; expiresAt: number }>();
 
   function current(key: string) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import { randomBase62, sha256Hex } from '../../security/index.ts';
 import type { CredentialOwner, Session, Storage, Workspace } from '../../storage/index.ts';
 import { normalizeEmail } from '../../storage/index.ts';
-import { type Clock, verifyPassword } from '../accounts/index.ts';
+import { verifyPassword } from '../accounts/index.ts';
 import { deviceCookieName, issueDeviceCookie, verifyDeviceCookie } from './device-cookie.ts';
 import { sessionErrors } from './errors.ts';
 import type { LoginThrottle } from './login-throttle.ts';

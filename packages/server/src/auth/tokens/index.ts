@@ -1,5 +1,6 @@
 export { tokenErrors } from './errors.ts';
 export { displayToken, isWellFormedToken, mintToken, TOKEN_PREFIX } from './token-format.ts';
+export { tokenRoutes } from './token-routes.ts';
 export {
   createTokensService,
   formatToken,

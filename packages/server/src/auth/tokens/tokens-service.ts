@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import { sha256Hex } from '../../security/index.ts';
 import type { ApiToken, Storage, TokenUser, Workspace } from '../../storage/index.ts';
 import { createVersionedCache } from '../../storage/index.ts';
-import { type Clock, isPrintableText } from '../accounts/index.ts';
+import { isPrintableText } from '../accounts/index.ts';
 import { tokenErrors } from './errors.ts';
 import { displayToken, isWellFormedToken, mintToken } from './token-format.ts';
 

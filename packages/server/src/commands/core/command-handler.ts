@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../../auth/index.ts';
+import type { Clock } from '../../clock.ts';
 import type { Dialect, Repositories, TransactionOptions } from '../../storage/index.ts';
 
 /** What a command may need: `read` for every role, `write` for members and admins, `schema` for admins. */
@@ -24,7 +25,7 @@ export interface CommandContext {
   principal: Principal;
   db: CommandStore;
   limits: QueryLimits & { maxCommands: number };
-  clock: { now(): number };
+  clock: Clock;
   /** Where an unexpected failure is logged, under the request's id. */
   log: { log: FastifyBaseLogger; requestId: string };
 }

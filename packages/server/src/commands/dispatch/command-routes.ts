@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type MonotonicClock, monotonicNow } from '../../clock.ts';
 import type { ApiGuard } from '../../http/index.ts';
 import { DatabaseBusyError, type Storage } from '../../storage/index.ts';
 import type { CommandContext } from '../core/index.ts';
@@ -24,7 +25,7 @@ export function commandRoutes({
   storage,
   limits,
   clock,
-  now = () => performance.now(),
+  now = monotonicNow,
 }: {
   /** Workspace, authentication and rate limits, run on request. */
   guard: ApiGuard;
@@ -32,7 +33,7 @@ export function commandRoutes({
   storage: Storage;
   limits: CommandContext['limits'] & { timeLimitMs: number };
   /** The monotonic clock of the time limit, in ms. */
-  now?: () => number;
+  now?: MonotonicClock;
 }) {
   /** The storage of one request: its statements take turns with other workspaces' and stop in time. */
   const scoped = (request: FastifyRequest) =>

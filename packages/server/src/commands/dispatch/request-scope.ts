@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { type MonotonicClock, monotonicNow } from '../../clock.ts';
 import type { SqlScope } from '../../storage/index.ts';
 import { commandError } from '../core/index.ts';
 
@@ -20,7 +21,7 @@ export function createRequestScope(
   workspaceId: string,
   socket: Socket | undefined,
   timeLimitMs: number,
-  now: () => number = () => performance.now(),
+  now: MonotonicClock = monotonicNow,
 ): SqlScope {
   const deadline = now() + timeLimitMs;
   return {

@@ -12,10 +12,26 @@ export interface QueryExecutor {
   queryRows(sql: string, params: readonly SqlValue[]): Promise<Row[]>;
 }
 
-/** The SQL of a query's first statement (for tests and the bench). */
-export function compileQuery(query: ParsedQuery, workspaceId: string, dialect: Dialect) {
-  const level = compileLevel(new Builder(sqlDialect(dialect)), query, workspaceId, null);
-  return { sql: level.sql, params: level.params };
+/**
+ * The SQL of a query's first statement, and of each of its collection sub-queries as they would run
+ * for `parentIds` (for tests and the bench).
+ */
+export function compileQuery(
+  query: ParsedQuery,
+  workspaceId: string,
+  dialect: Dialect,
+  parentIds: string[] = ['p1', 'p2'],
+) {
+  const sql = sqlDialect(dialect);
+  const level = compileLevel(new Builder(sql), query, workspaceId, null);
+  const collections = level.collections.map((node) => {
+    const sub = compileLevel(new Builder(sql), node.query, workspaceId, {
+      relation: node.relation,
+      ids: parentIds,
+    });
+    return { key: node.key, sql: sub.sql, params: sub.params };
+  });
+  return { sql: level.sql, params: level.params, collections };
 }
 
 async function fill(db: QueryExecutor, workspaceId: string, level: Level, rows: Row[], objects: Row[]) {
