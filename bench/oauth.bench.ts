@@ -143,31 +143,7 @@ export async function runOAuthBench() {
       });
     const { access_token } = await exchange();
 
-    console.log('POST /api/commands ($my-id query), Bearer access token against API token:');
-    const api = () => load(info.url, `Token ${info.token}`);
-    const bearer = () => load(info.url, `Bearer ${access_token}`);
-    await api();
-    await bearer();
-    const rounds: { api: number; bearer: number }[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      // Alternate the order, so neither side always runs on a warmer or cooler machine.
-      let round: { api: number; bearer: number };
-      if (i % 2 === 0) {
-        const first = await api();
-        round = { api: first, bearer: await bearer() };
-      } else {
-        const first = await bearer();
-        round = { bearer: first, api: await api() };
-      }
-      rounds.push(round);
-      console.log(
-        `  round ${i + 1}: API token ${round.api.toFixed(0)} req/s, Bearer ${round.bearer.toFixed(0)} req/s, ratio ${(round.bearer / round.api).toFixed(3)}`,
-      );
-    }
-    const ratio = median(rounds.map((r) => r.bearer / r.api));
-    console.log(
-      `oauth (Bearer / API token): median ${median(rounds.map((r) => r.bearer)).toFixed(0)} / ${median(rounds.map((r) => r.api)).toFixed(0)} req/s; median ratio ${ratio.toFixed(3)} (target ≥ 0.9) ${ratio >= 0.9 ? 'MET' : 'NOT MET'}`,
-    );
+    const ratio = await compareBearer(info, access_token);
 
     // Code exchange: codes minted ahead (they live 60 s), then redeemed by 16 concurrent clients.
     const exchanges: number[] = [];
@@ -206,4 +182,34 @@ export async function runOAuthBench() {
   } finally {
     await stop();
   }
+}
+
+/** Requests with a Bearer access token against the same requests with an API token. */
+async function compareBearer(info: Server, access_token: string) {
+  console.log('POST /api/commands ($my-id query), Bearer access token against API token:');
+  const api = () => load(info.url, `Token ${info.token}`);
+  const bearer = () => load(info.url, `Bearer ${access_token}`);
+  await api();
+  await bearer();
+  const rounds: { api: number; bearer: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate the order, so neither side always runs on a warmer or cooler machine.
+    let round: { api: number; bearer: number };
+    if (i % 2 === 0) {
+      const first = await api();
+      round = { api: first, bearer: await bearer() };
+    } else {
+      const first = await bearer();
+      round = { bearer: first, api: await api() };
+    }
+    rounds.push(round);
+    console.log(
+      `  round ${i + 1}: API token ${round.api.toFixed(0)} req/s, Bearer ${round.bearer.toFixed(0)} req/s, ratio ${(round.bearer / round.api).toFixed(3)}`,
+    );
+  }
+  const ratio = median(rounds.map((r) => r.bearer / r.api));
+  console.log(
+    `oauth (Bearer / API token): median ${median(rounds.map((r) => r.bearer)).toFixed(0)} / ${median(rounds.map((r) => r.api)).toFixed(0)} req/s; median ratio ${ratio.toFixed(3)} (target ≥ 0.9) ${ratio >= 0.9 ? 'MET' : 'NOT MET'}`,
+  );
+  return ratio;
 }

@@ -84,6 +84,61 @@ export async function createApp({
   clock = Date,
   monotonicClock,
 }: AppDependencies): Promise<FastifyInstance> {
+  const app = await createServer(config, logger);
+  const auth = createAuth({
+    config,
+    storage,
+    clock,
+    onThrottleFallback: (error) =>
+      app.log.warn({ err: error }, 'Redis does not answer: login attempts are counted in this process'),
+    // The cause a client is not shown ("client mismatch", "refresh token already used"); never a token.
+    onOAuthError: (error, event) =>
+      app.log.info(
+        { oauth: { event, error: error.message, detail: error.error_detail } },
+        'OAuth request refused',
+      ),
+  });
+  app.addHook('onClose', () => auth.close());
+  const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
+  const rateLimitOptions = rateLimitOptionsOf(config);
+  const metrics = createRateLimitMetrics();
+  const rateLimiter = createRateLimiter({
+    options: rateLimitOptions,
+    log: app.log,
+    metrics,
+    ...(monotonicClock ? { now: monotonicClock } : {}),
+  });
+  app.addHook('onClose', () => rateLimiter.close());
+  await rateLimiter.ready();
+  const rateLimit = createRateLimitHook({
+    limiter: rateLimiter,
+    options: rateLimitOptions,
+    metrics,
+    log: app.log,
+  });
+  const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, requireJsonBody, rateLimit];
+  app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });
+  // Declared up front so that setting them keeps one shape for every Request object (Fastify's
+  // advice: properties added later deoptimise the request path).
+  app.decorateRequest('workspace', null as unknown as FastifyRequest['workspace']);
+  app.decorateRequest('principal', null as unknown as FastifyRequest['principal']);
+
+  await registerRoutes(app, {
+    auth,
+    apiGuard,
+    storage,
+    config,
+    clock,
+    resolveWorkspace,
+    rateLimiter,
+    metrics,
+    monotonicClock,
+  });
+  return app;
+}
+
+/** The Fastify instance with what every request passes through: limits, errors, headers, bodies. */
+async function createServer(config: Config, logger: Logger): Promise<FastifyInstance> {
   // The loader checks these rules for the process; a config built in code is checked here.
   const problems = configRules.map((rule) => rule(config)).filter((problem) => problem !== null);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -126,44 +181,36 @@ export async function createApp({
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   registerJsonBodies(app);
 
-  const auth = createAuth({
-    config,
-    storage,
-    clock,
-    onThrottleFallback: (error) =>
-      app.log.warn({ err: error }, 'Redis does not answer: login attempts are counted in this process'),
-    // The cause a client is not shown ("client mismatch", "refresh token already used"); never a token.
-    onOAuthError: (error, event) =>
-      app.log.info(
-        { oauth: { event, error: error.message, detail: error.error_detail } },
-        'OAuth request refused',
-      ),
-  });
-  app.addHook('onClose', () => auth.close());
-  const resolveWorkspace = createResolveWorkspace({ accounts: auth.accounts, config });
-  const rateLimitOptions = rateLimitOptionsOf(config);
-  const metrics = createRateLimitMetrics();
-  const rateLimiter = createRateLimiter({
-    options: rateLimitOptions,
-    log: app.log,
-    metrics,
-    ...(monotonicClock ? { now: monotonicClock } : {}),
-  });
-  app.addHook('onClose', () => rateLimiter.close());
-  await rateLimiter.ready();
-  const rateLimit = createRateLimitHook({
-    limiter: rateLimiter,
-    options: rateLimitOptions,
-    metrics,
-    log: app.log,
-  });
-  const apiGuard: ApiGuard = [resolveWorkspace, auth.requireAuth, requireJsonBody, rateLimit];
-  app.decorate('weft', { auth, resolveWorkspace, apiGuard, rateLimiter });
-  // Declared up front so that setting them keeps one shape for every Request object (Fastify's
-  // advice: properties added later deoptimise the request path).
-  app.decorateRequest('workspace', null as unknown as FastifyRequest['workspace']);
-  app.decorateRequest('principal', null as unknown as FastifyRequest['principal']);
+  return app;
+}
 
+interface RouteDependencies {
+  auth: Auth;
+  apiGuard: ApiGuard;
+  storage: Storage;
+  config: Config;
+  clock: Clock;
+  resolveWorkspace: ReturnType<typeof createResolveWorkspace>;
+  rateLimiter: ReturnType<typeof createRateLimiter>;
+  metrics: ReturnType<typeof createRateLimitMetrics>;
+  monotonicClock: MonotonicClock | undefined;
+}
+
+/** Every route: health, the API, the pages and OAuth. */
+async function registerRoutes(
+  app: FastifyInstance,
+  {
+    auth,
+    apiGuard,
+    storage,
+    config,
+    clock,
+    resolveWorkspace,
+    rateLimiter,
+    metrics,
+    monotonicClock,
+  }: RouteDependencies,
+) {
   await app.register(healthRoutes({ storage, rateLimiter }));
   await app.register(notImplementedRoutes());
   await app.register(metricsRoutes({ registry: metrics.registry, token: config.metricsToken }));
@@ -183,5 +230,4 @@ export async function createApp({
   await app.register(tokenPages({ auth, resolveWorkspace }));
   await app.register(authorizedAppsPages({ auth, resolveWorkspace }));
   await app.register(oauthRoutes({ auth, oauth: auth.oauth }));
-  return app;
 }

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/index.ts';
 import { createSampleSpace, type FirstStart, formatBanner, runFirstStart } from './bootstrap/index.ts';
 import { commandLimits } from './commands/index.ts';
 import type { Config } from './config/index.ts';
-import { openStorage } from './storage/index.ts';
+import { openStorage, type Storage } from './storage/index.ts';
 
 export interface ServeOptions {
   config: Config;
@@ -77,26 +77,7 @@ export async function serve({
   try {
     const { storage, applied } = await openStorage(config);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    const { accounts, tokens } = createAuth({ config, storage, clock: Date });
-    const firstStart = await runFirstStart({
-      accounts,
-      tokens,
-      storage,
-      defaultWorkspace: config.defaultWorkspace,
-      populate: (workspace, admin) =>
-        createSampleSpace({
-          principal: {
-            workspace,
-            user: admin,
-            role: admin.role,
-            credential: { kind: 'token', id: 'first-start' },
-          },
-          db: storage,
-          limits: commandLimits(config),
-          clock: Date,
-          log: { log: logger, requestId: 'first-start' },
-        }),
-    });
+    const firstStart = await firstStartOf(config, storage, logger);
 
     const app = await createApp({ config, storage, logger }).catch(async (error: unknown) => {
       await storage.close();
@@ -108,18 +89,7 @@ export async function serve({
     await app.weft.auth.oauth.keys().catch((error: Error) => {
       logger.error({ err: error }, `OAuth is unavailable: ${error.message}`);
     });
-    try {
-      await app.listen({ port: config.port, host: config.host });
-    } catch (error) {
-      await app.close();
-      await storage.close();
-      if ((error as { code?: string }).code === 'EADDRINUSE') {
-        throw new ServeError(
-          `Port ${config.port} on ${config.host} is in use (another Weft, or another program, listens there). Start on another port: --port N or PORT=N.`,
-        );
-      }
-      throw error;
-    }
+    await listen(app, config, storage);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
@@ -164,5 +134,45 @@ async function closeWithin(timeoutMs: number, work: () => Promise<void>): Promis
     return await Promise.race([work().then(() => true as const), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The first start's workspace, administrator and sample space, if this is the first start. */
+function firstStartOf(config: Config, storage: Storage, logger: FastifyBaseLogger) {
+  const { accounts, tokens } = createAuth({ config, storage, clock: Date });
+  return runFirstStart({
+    accounts,
+    tokens,
+    storage,
+    defaultWorkspace: config.defaultWorkspace,
+    populate: (workspace, admin) =>
+      createSampleSpace({
+        principal: {
+          workspace,
+          user: admin,
+          role: admin.role,
+          credential: { kind: 'token', id: 'first-start' },
+        },
+        db: storage,
+        limits: commandLimits(config),
+        clock: Date,
+        log: { log: logger, requestId: 'first-start' },
+      }),
+  });
+}
+
+/** Listens on the configured port; a port in use is a ServeError that says what to do. */
+async function listen(app: Awaited<ReturnType<typeof createApp>>, config: Config, storage: Storage) {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    await storage.close();
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new ServeError(
+        `Port ${config.port} on ${config.host} is in use (another Weft, or another program, listens there). Start on another port: --port N or PORT=N.`,
+      );
+    }
+    throw error;
   }
 }

@@ -141,60 +141,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const json = argv.includes('--json');
-  let storage: Storage | undefined;
+  const opened: { storage?: Storage } = {};
   try {
-    const parsed = parseArgs({
-      args: argv.slice(command.name.split(' ').length),
-      options: { ...command.options, ...COMMON_OPTIONS, ...(command.serverFlags ? {} : STORAGE_OPTIONS) },
-      allowPositionals: command.positional !== undefined,
-      strict: true,
-    });
-    const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-    const positionals = parsed.positionals;
+    const values = parseValues(command, argv);
     if (values.help) {
       io.stdout.write(commandHelp(command));
       return 0;
     }
-    if (command.positional && positionals.length > 0) {
-      if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-      values[command.positional] ??= positionals[0];
-    }
-    const missing = (command.required ?? []).filter((name) => typeof values[name] !== 'string');
-    if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
-
-    const flags = command.serverFlags
-      ? values
-      : { 'data-dir': values['data-dir'], 'database-url': values['database-url'] };
-    const config = loadConfig({ env: io.env, flags: flags as Record<string, string | undefined> });
-    let auth: Auth | undefined;
-    const openAuth = async () => {
-      if (!auth) {
-        storage = (await openStorage(config)).storage;
-        auth = createAuth({ config, storage, clock: Date });
-      }
-      return auth;
-    };
-    const context: CommandContext = {
-      io,
-      values,
-      config,
-      json,
-      accounts: async () => (await openAuth()).accounts,
-      tokens: async () => (await openAuth()).tokens,
-      oauth: async () => (await openAuth()).oauth,
-      storage: async () => {
-        await openAuth();
-        return storage!;
-      },
-      print(value, text) {
-        io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
-      },
-    };
+    const context = commandContext(command, values, io, json, opened);
     return (await command.run(context)) ?? 0;
   } catch (error) {
     return reportError(error, command, io, json);
   } finally {
-    await storage?.close();
+    await opened.storage?.close();
   }
 }
 
@@ -234,4 +193,62 @@ function reportError(error: unknown, command: CliCommand, io: CliIo, json: boole
   }
   io.stderr.write(`weft: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
   return 1;
+}
+
+/** The command's option values, its positional argument among them; a usage error if they are wrong. */
+function parseValues(command: CliCommand, argv: readonly string[]) {
+  const parsed = parseArgs({
+    args: argv.slice(command.name.split(' ').length),
+    options: { ...command.options, ...COMMON_OPTIONS, ...(command.serverFlags ? {} : STORAGE_OPTIONS) },
+    allowPositionals: command.positional !== undefined,
+    strict: true,
+  });
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const positionals = parsed.positionals;
+  if (values.help) return values;
+  if (command.positional && positionals.length > 0) {
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    values[command.positional] ??= positionals[0];
+  }
+  const missing = (command.required ?? []).filter((name) => typeof values[name] !== 'string');
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
+  return values;
+}
+
+/** What a command runs with: its config, and the storage and services, opened on first use. */
+function commandContext(
+  command: CliCommand,
+  values: Record<string, string | boolean | string[] | undefined>,
+  io: CliIo,
+  json: boolean,
+  opened: { storage?: Storage },
+): CommandContext {
+  const flags = command.serverFlags
+    ? values
+    : { 'data-dir': values['data-dir'], 'database-url': values['database-url'] };
+  const config = loadConfig({ env: io.env, flags: flags as Record<string, string | undefined> });
+  let auth: Auth | undefined;
+  const openAuth = async () => {
+    if (!auth) {
+      opened.storage = (await openStorage(config)).storage;
+      auth = createAuth({ config, storage: opened.storage, clock: Date });
+    }
+    return auth;
+  };
+  return {
+    io,
+    values,
+    config,
+    json,
+    accounts: async () => (await openAuth()).accounts,
+    tokens: async () => (await openAuth()).tokens,
+    oauth: async () => (await openAuth()).oauth,
+    storage: async () => {
+      await openAuth();
+      return opened.storage!;
+    },
+    print(value, text) {
+      io.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    },
+  };
 }

@@ -30,6 +30,41 @@ export type OAuthOptions = Pick<
   | 'oauthRequirePkce'
 >;
 
+/** What the provider does beyond the code flow: revocation, introspection, userinfo; nothing else. */
+const FEATURES: Configuration['features'] = {
+  devInteractions: { enabled: false },
+  revocation: {
+    enabled: true,
+    // An app revokes only its own tokens.
+    allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+  },
+  introspection: {
+    enabled: true,
+    // Confidential apps only, and only about their own tokens.
+    allowedPolicy: async (_ctx, client, token) =>
+      client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
+  },
+  userinfo: { enabled: true },
+  dPoP: { enabled: false },
+  pushedAuthorizationRequests: { enabled: false },
+  rpInitiatedLogout: { enabled: false },
+  resourceIndicators: { enabled: false },
+  registration: { enabled: false },
+  deviceFlow: { enabled: false },
+};
+
+/** The provider's events that carry a protocol error. */
+const COOKIE = { httpOnly: true, sameSite: 'lax', signed: true } as const;
+
+const ERROR_EVENTS = [
+  'grant.error',
+  'authorization.error',
+  'introspection.error',
+  'revocation.error',
+  'userinfo.error',
+  'server_error',
+];
+
 export function createProvider({
   options,
   storage,
@@ -42,7 +77,6 @@ export function createProvider({
   /** Told of every protocol error, with the cause the client is not shown (for the log). */
   onError?: (error: Error & { error_detail?: string }, event: string) => void;
 }): Provider {
-  const absolute = options.oauthRefreshTokenAbsoluteTtl;
   const configuration: Configuration = {
     adapter: createAdapter(storage),
     clients: [],
@@ -55,14 +89,7 @@ export function createProvider({
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
-    async findAccount(_ctx, id) {
-      const account = await storage.getAccountById(id);
-      if (!account) return undefined;
-      return {
-        accountId: account.id,
-        claims: () => ({ sub: account.id, name: account.name, email: account.email }),
-      };
-    },
+    findAccount: accountFinder(storage),
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && hasOffline(code.scopes),
     expiresWithSession: async (_ctx, code) => !hasOffline(code.scopes),
@@ -70,70 +97,83 @@ export function createProvider({
     pkce: {
       required: (_ctx, client) => options.oauthRequirePkce || client.clientAuthMethod === 'none',
     },
-    ttl: {
-      AuthorizationCode: options.oauthCodeTtl,
-      AccessToken: options.oauthAccessTokenTtl,
-      IdToken: options.oauthAccessTokenTtl,
-      // Idle: each refresh token lives this long; absolute: never past the grant's first token.
-      RefreshToken(_ctx, token) {
-        const started = (token as { iiat?: number }).iiat ?? Math.floor(Date.now() / 1000);
-        const left = started + absolute - Math.floor(Date.now() / 1000);
-        return Math.max(1, Math.min(options.oauthRefreshTokenIdleTtl, left));
-      },
-      Grant: absolute,
-      Session: 14 * 24 * 3600,
-      Interaction: 3600,
-    },
+    ttl: lifetimes(options),
     // A consent given before (any session, any device) is found again, so the app is not asked twice.
-    async loadExistingGrant(ctx: KoaContextWithOIDC) {
-      const { client, session, result } = ctx.oidc;
-      if (!client || !session?.accountId) return undefined;
-      const grantId =
-        (result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
-      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const [latest] = (await storage.listOAuthAuthorizations(session.accountId, Date.now()))
-        .filter((a) => a.clientId === client.clientId)
-        .flatMap((a) => a.grants)
-        .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
-      const jti = latest?.payload.jti;
-      return typeof jti === 'string' ? ctx.oidc.provider.Grant.find(jti) : undefined;
-    },
+    loadExistingGrant: existingGrantFinder(storage),
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = renderOAuthError(out);
     },
-    cookies: {
-      keys: keys.cookie,
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
-      short: { httpOnly: true, sameSite: 'lax', signed: true },
-    },
+    cookies: { keys: keys.cookie, long: COOKIE, short: COOKIE },
     jwks: { keys: keys.signing as Required<Configuration>['jwks']['keys'] },
-    features: {
-      devInteractions: { enabled: false },
-      revocation: {
-        enabled: true,
-        // An app revokes only its own tokens.
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-      },
-      introspection: {
-        enabled: true,
-        // Confidential apps only, and only about their own tokens.
-        allowedPolicy: async (_ctx, client, token) =>
-          client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
-      },
-      userinfo: { enabled: true },
-      dPoP: { enabled: false },
-      pushedAuthorizationRequests: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
-      resourceIndicators: { enabled: false },
-      registration: { enabled: false },
-      deviceFlow: { enabled: false },
-    },
+    features: FEATURES,
   };
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.trustProxy;
-  // The provider answers outside Fastify, so the security headers of Weft's pages are set here too.
+  addSecurityHeaders(provider);
+  compareHashedSecrets(provider);
+
+  if (onError)
+    for (const event of ERROR_EVENTS)
+      (provider as unknown as NodeJS.EventEmitter).on(event, (_ctx: unknown, error: Error) =>
+        onError(error, event),
+      );
+  return provider;
+}
+
+export type { JsonWebKey };
+
+/** The user an OAuth grant is for, with the claims an ID token and userinfo carry. */
+function accountFinder(storage: Storage): Configuration['findAccount'] {
+  return async (_ctx, id) => {
+    const account = await storage.getAccountById(id);
+    if (!account) return undefined;
+    return {
+      accountId: account.id,
+      claims: () => ({ sub: account.id, name: account.name, email: account.email }),
+    };
+  };
+}
+
+/** How long codes, tokens, grants, sessions and interactions live, in seconds. */
+function lifetimes(options: OAuthOptions): Configuration['ttl'] {
+  const absolute = options.oauthRefreshTokenAbsoluteTtl;
+  return {
+    AuthorizationCode: options.oauthCodeTtl,
+    AccessToken: options.oauthAccessTokenTtl,
+    IdToken: options.oauthAccessTokenTtl,
+    // Idle: each refresh token lives this long; absolute: never past the grant's first token.
+    RefreshToken(_ctx, token) {
+      const started = (token as { iiat?: number }).iiat ?? Math.floor(Date.now() / 1000);
+      const left = started + absolute - Math.floor(Date.now() / 1000);
+      return Math.max(1, Math.min(options.oauthRefreshTokenIdleTtl, left));
+    },
+    Grant: absolute,
+    Session: 14 * 24 * 3600,
+    Interaction: 3600,
+  };
+}
+
+/** The grant of a consent given before, in this session or any other, for the same app. */
+function existingGrantFinder(storage: Storage) {
+  return async (ctx: KoaContextWithOIDC) => {
+    const { client, session, result } = ctx.oidc;
+    if (!client || !session?.accountId) return undefined;
+    const grantId =
+      (result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
+    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    const [latest] = (await storage.listOAuthAuthorizations(session.accountId, Date.now()))
+      .filter((a) => a.clientId === client.clientId)
+      .flatMap((a) => a.grants)
+      .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    const jti = latest?.payload.jti;
+    return typeof jti === 'string' ? ctx.oidc.provider.Grant.find(jti) : undefined;
+  };
+}
+
+/** The provider answers outside Fastify, so the security headers of Weft's pages are set here too. */
+function addSecurityHeaders(provider: Provider) {
   provider.use(async (ctx, next) => {
     await next();
     ctx.set('referrer-policy', 'no-referrer');
@@ -146,8 +186,10 @@ export function createProvider({
       );
     }
   });
+}
 
-  // Weft stores the SHA-256 of a client secret, never the secret: compare what the app sends, hashed.
+/** Weft stores the SHA-256 of a client secret, never the secret: compare what the app sends, hashed. */
+function compareHashedSecrets(provider: Provider) {
   provider.Client.prototype.compareClientSecret = function compareClientSecret(
     this: { clientSecret?: string },
     actual: string,
@@ -156,22 +198,4 @@ export function createProvider({
       typeof actual === 'string' && constantTimeEqual(sha256Hex(actual), this.clientSecret ?? ''),
     );
   };
-
-  if (onError) {
-    for (const event of [
-      'grant.error',
-      'authorization.error',
-      'introspection.error',
-      'revocation.error',
-      'userinfo.error',
-      'server_error',
-    ]) {
-      (provider as unknown as NodeJS.EventEmitter).on(event, (_ctx: unknown, error: Error) =>
-        onError(error, event),
-      );
-    }
-  }
-  return provider;
 }
-
-export type { JsonWebKey };

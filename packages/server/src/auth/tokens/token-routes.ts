@@ -27,6 +27,24 @@ const createdSchema = {
 
 const security: Record<string, string[]>[] = [{ token: [] }, { session: [] }];
 
+/** POST /api/tokens takes no body, or a description. */
+const createBody = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      properties: { description: { type: ['string', 'null'], maxLength: 200 } },
+      additionalProperties: false,
+    },
+  ],
+};
+
+const tokenIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', format: 'uuid' } },
+  required: ['id'],
+};
+
 /**
  * `/api/tokens`: the caller's own API tokens, for a browser session or an existing token, as
  * Fibery's API documents it.
@@ -56,16 +74,7 @@ export function tokenRoutes({ auth, guard }: { auth: Auth; guard: ApiGuard }) {
           summary: 'Create an API token; its secret is in `value`, shown only in this response',
           tags: ['tokens'],
           security,
-          body: {
-            anyOf: [
-              { type: 'null' },
-              {
-                type: 'object',
-                properties: { description: { type: ['string', 'null'], maxLength: 200 } },
-                additionalProperties: false,
-              },
-            ],
-          },
+          body: createBody,
           response: { 201: createdSchema },
         },
       },
@@ -87,11 +96,7 @@ export function tokenRoutes({ auth, guard }: { auth: Auth; guard: ApiGuard }) {
           summary: 'Delete one of the caller’s API tokens; it stops working at once',
           tags: ['tokens'],
           security,
-          params: {
-            type: 'object',
-            properties: { id: { type: 'string', format: 'uuid' } },
-            required: ['id'],
-          },
+          params: tokenIdParams,
           response: { 204: { type: 'null' } },
         },
       },
