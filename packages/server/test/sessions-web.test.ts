@@ -76,6 +76,17 @@ for (const backend of backends) {
       assert.match(page.body, /<button type="submit" class="primary">Log in<\/button>/);
     });
 
+    test('each response has the Content-Security-Policy of its route: pages their script, the console the API, JSON nothing', async () => {
+      const cookie = await sessionCookie('ada@example.com');
+      const csp = async (url: string, headers = {}) =>
+        String((await inject({ url, headers })).headers['content-security-policy']);
+      assert.doesNotMatch(await csp('/settings/api-tokens', { cookie }), /connect-src/);
+      assert.match(await csp('/', { cookie }), /connect-src 'self'/);
+      const api = await csp('/api/tokens', { cookie });
+      assert.match(api, /default-src 'none'/);
+      assert.doesNotMatch(api, /script-src|style-src|connect-src/);
+    });
+
     test('every page carries the security headers, and none may be stored: they hold the CSRF token and email', async () => {
       const cookie = await sessionCookie('ada@example.com');
       for (const [url, headers] of [

@@ -4,7 +4,7 @@ import { SCOPE_MEANINGS } from '../auth/index.ts';
 import type { OAuthAuthorization } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { timeHtml } from './dates.ts';
-import { escapeHtml, renderPage, sendPage } from './html.ts';
+import { type Html, html, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
 
 /** The scopes of an app's grants together, named as on the consent page. */
@@ -21,18 +21,16 @@ function scopesOf(authorization: OAuthAuthorization): string[] {
 function appRow(a: OAuthAuthorization, csrf: string) {
   const created = Math.min(...a.grants.map((g) => g.createdAt ?? Number.POSITIVE_INFINITY));
   const used = Math.max(...a.grants.map((g) => g.lastUsedAt ?? -1));
-  const scopes = scopesOf(a)
-    .map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPE_MEANINGS[s] ?? '')}</li>`)
-    .join('');
-  return `<tr>
-<td data-label="App">${escapeHtml(a.clientName)}</td>
-<td data-label="May"><ul class="scopes">${scopes || '<li>API access</li>'}</ul></td>
+  const scopes = scopesOf(a).map((s) => html`<li><code>${s}</code>: ${SCOPE_MEANINGS[s] ?? ''}</li>`);
+  return html`<tr>
+<td data-label="App">${a.clientName}</td>
+<td data-label="May"><ul class="scopes">${scopes.length > 0 ? scopes : html`<li>API access</li>`}</ul></td>
 <td data-label="Allowed">${timeHtml(Number.isFinite(created) ? created : null, Date.now())}</td>
 <td data-label="Last used">${timeHtml(used >= 0 ? used : null, Date.now())}</td>
 <td><form method="post" action="/settings/authorized-apps/revoke">
-<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
-<input type="hidden" name="client_id" value="${escapeHtml(a.clientId)}">
-<button type="submit" class="danger" aria-label="Revoke ${escapeHtml(a.clientName)}">Revoke</button>
+<input type="hidden" name="_csrf" value="${csrf}">
+<input type="hidden" name="client_id" value="${a.clientId}">
+<button type="submit" class="danger" aria-label="Revoke ${a.clientName}">Revoke</button>
 </form></td>
 </tr>`;
 }
@@ -59,19 +57,19 @@ export function authorizedAppsPages({
       const revoked = (request.query as Record<string, unknown>).revoked;
       const notice =
         typeof revoked === 'string' && revoked
-          ? `<p class="notice" role="status">Access revoked for ${escapeHtml(revoked.slice(0, 100))}: its tokens no longer work.</p>`
+          ? html`<p class="notice" role="status">Access revoked for ${revoked.slice(0, 100)}: its tokens no longer work.</p>`
           : '';
       const table =
         apps.length === 0
-          ? '<p>You have not allowed any app. When an app asks to use Weft as you (OAuth), it appears here, and you can revoke it.</p>'
-          : `<table>
+          ? html`<p>You have not allowed any app. When an app asks to use Weft as you (OAuth), it appears here, and you can revoke it.</p>`
+          : html`<table>
 <caption class="visually-hidden">Apps you have allowed</caption>
 <thead><tr><th scope="col">App</th><th scope="col">May</th><th scope="col">Allowed</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
-${apps.map((a) => appRow(a, context.csrfToken)).join('\n')}
+${apps.map((a) => appRow(a, context.csrfToken))}
 </tbody>
 </table>`;
-      const body = `<h1>Authorized apps</h1>
+      const body = html`<h1>Authorized apps</h1>
 <p>Apps you have allowed to use the API as you, in every workspace you belong to.</p>
 ${notice}
 ${table}`;

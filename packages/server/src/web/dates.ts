@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.ts';
+import { type Html, html } from './html.ts';
 
 const UNITS: [string, number][] = [
   ['year', 365 * 86_400_000],
@@ -23,9 +23,9 @@ export function relativeTime(ms: number, now: number): string {
 }
 
 /** A date as pages show it: relative, with the exact time (UTC) on hover and for machines. */
-export function timeHtml(ms: number | null, now: number, never = 'never'): string {
-  if (ms === null) return escapeHtml(never);
+export function timeHtml(ms: number | null, now: number, never = 'never'): Html {
+  if (ms === null) return html`${never}`;
   const iso = new Date(ms).toISOString();
   const exact = `${iso.replace('T', ' ').slice(0, 19)} UTC`;
-  return `<time datetime="${iso}" title="${exact}">${relativeTime(ms, now)}</time>`;
+  return html`<time datetime="${iso}" title="${exact}">${relativeTime(ms, now)}</time>`;
 }

@@ -4,7 +4,7 @@ import { type CommandContext, commandLimits, describeSchema, runCommand } from '
 import type { Config } from '../config/index.ts';
 import type { Storage } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { escapeHtml, renderPage, sendPage } from './html.ts';
+import { CSP, type Html, html, joinHtml, renderPage, sendPage } from './html.ts';
 import { createPageAuth, pageContext, pageUser } from './page-auth.ts';
 
 interface SchemaField {
@@ -69,55 +69,60 @@ function examples(types: SchemaType[]) {
 }
 
 /** A field's type in words: the primitive type, a single select, or where a relation goes and how many. */
-function fieldType(field: SchemaField, types: Map<string, SchemaType>): string {
+function fieldType(field: SchemaField, types: Map<string, SchemaType>): Html {
   const target = types.get(field['fibery/type']);
-  const code = `<code>${escapeHtml(field['fibery/type'])}</code>`;
+  const code = html`<code>${field['fibery/type']}</code>`;
   if (!target) return code;
-  if (target['fibery/meta']['fibery/enum?'] === true) return `single select ${code}`;
-  return `${field['fibery/meta']['fibery/collection?'] === true ? 'many' : 'one'} ${code}`;
+  if (target['fibery/meta']['fibery/enum?'] === true) return html`single select ${code}`;
+  return html`${field['fibery/meta']['fibery/collection?'] === true ? 'many' : 'one'} ${code}`;
 }
 
-function schemaBrowser(types: SchemaType[], values: Map<string, string[]>): string {
+function schemaBrowser(types: SchemaType[], values: Map<string, string[]>): Html {
   const byName = new Map(types.map((t) => [t['fibery/name'], t]));
-  const databases = types
-    .map((type) => {
-      const name = type['fibery/name'];
-      const fields = type['fibery/fields']
-        .map(
-          (f) =>
-            `<tr><td data-label="Field"><code class="field">${escapeHtml(f['fibery/name'])}</code></td><td data-label="Type">${fieldType(f, byName)}</td></tr>`,
-        )
-        .join('\n');
-      const enumValues = values.get(name);
-      const kind = type['fibery/meta']['fibery/enum?'] === true ? ' (single select)' : '';
-      return `<details>
-<summary><code>${escapeHtml(name)}</code>${kind} <span class="muted">${type['fibery/fields'].length} fields</span></summary>
-${enumValues ? `<p>Values: ${enumValues.map((v) => `<code>${escapeHtml(v)}</code>`).join(', ') || 'none yet'}</p>` : ''}
+  const databases = types.map((type) => {
+    const name = type['fibery/name'];
+    const fields = type['fibery/fields'].map(
+      (f) =>
+        html`<tr><td data-label="Field"><code class="field">${f['fibery/name']}</code></td><td data-label="Type">${fieldType(f, byName)}</td></tr>`,
+    );
+    const enumValues = values.get(name);
+    const kind = type['fibery/meta']['fibery/enum?'] === true ? ' (single select)' : '';
+    return html`<details>
+<summary><code>${name}</code>${kind} <span class="muted">${type['fibery/fields'].length} fields</span></summary>
+${
+  enumValues
+    ? html`<p>Values: ${
+        enumValues.length > 0
+          ? joinHtml(
+              enumValues.map((v) => html`<code>${v}</code>`),
+              ', ',
+            )
+          : 'none yet'
+      }</p>`
+    : ''
+}
 <table>
-<caption class="visually-hidden">Fields of ${escapeHtml(name)}</caption>
+<caption class="visually-hidden">Fields of ${name}</caption>
 <thead><tr><th scope="col">Field</th><th scope="col">Type</th></tr></thead>
 <tbody>
 ${fields}
 </tbody>
 </table>
 </details>`;
-    })
-    .join('\n');
-  return `<section aria-labelledby="schema-heading">
+  });
+  return html`<section aria-labelledby="schema-heading">
 <h2 id="schema-heading">Schema</h2>
 <p>${types.length} databases. Open one to see its fields, their types and where relations go.</p>
 ${databases}
 </section>`;
 }
 
-function consoleSection(list: { label: string; command: unknown }[]): string {
-  const options = list
-    .map(
-      (e, i) =>
-        `<option value="${escapeHtml(JSON.stringify(e.command, null, 2))}"${i === 0 ? ' selected' : ''}>${escapeHtml(e.label)}</option>`,
-    )
-    .join('\n');
-  return `<section aria-labelledby="console-heading">
+function consoleSection(list: { label: string; command: unknown }[]): Html {
+  const options = list.map(
+    (e, i) =>
+      html`<option value="${JSON.stringify(e.command, null, 2)}"${i === 0 ? ' selected' : ''}>${e.label}</option>`,
+  );
+  return html`<section aria-labelledby="console-heading">
 <h2 id="console-heading">API console</h2>
 <p>Run a command of <code>POST /api/commands</code> as you, with this browser's session. It counts against your rate limits like any request.</p>
 <label for="console-example">Examples</label>
@@ -125,7 +130,7 @@ function consoleSection(list: { label: string; command: unknown }[]): string {
 ${options}
 </select>
 <label for="console-command">Command (JSON: one command or an array of them)</label>
-<textarea id="console-command" rows="14" spellcheck="false" autocomplete="off">${escapeHtml(JSON.stringify(list[0]!.command, null, 2))}</textarea>
+<textarea id="console-command" rows="14" spellcheck="false" autocomplete="off">${JSON.stringify(list[0]!.command, null, 2)}</textarea>
 <div class="actions">
 <button type="button" id="console-run" class="primary">Run</button>
 <button type="button" id="console-curl">Copy as curl</button>
@@ -189,11 +194,13 @@ export function homeRoutes({
         const types = (schema['fibery/types'] as unknown as SchemaType[]).filter(
           (t) => t['fibery/meta']['fibery/primitive?'] !== true,
         );
-        const body = `<h1>${escapeHtml(workspace.name)}</h1>
-<p>Signed in as ${escapeHtml(user.name)} (${escapeHtml(user.email)}), ${escapeHtml(user.role)} of workspace <code>${escapeHtml(workspace.slug)}</code>. Programs call this workspace's API with an API token: create one on the <a href="/settings/api-tokens">API Tokens</a> page.</p>
+        const body = html`<h1>${workspace.name}</h1>
+<p>Signed in as ${user.name} (${user.email}), ${user.role} of workspace <code>${workspace.slug}</code>. Programs call this workspace's API with an API token: create one on the <a href="/settings/api-tokens">API Tokens</a> page.</p>
 ${consoleSection(examples(types))}
 ${schemaBrowser(types, await enumValues(request, types))}`;
-        return sendPage(reply, renderPage({ ...pageContext(request), title: 'Home', body }));
+        return sendPage(reply, renderPage({ ...pageContext(request), title: 'Home', body }), {
+          csp: CSP.CONSOLE,
+        });
       },
     );
   };

@@ -5,16 +5,16 @@ import { WeftError } from '../errors/index.ts';
 import { isCsrfTokenValid, isSameOrigin } from '../http/index.ts';
 import { randomBase62 } from '../security/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { escapeHtml, renderPage, sendPage } from './html.ts';
+import { type Html, html, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth } from './page-auth.ts';
 
 function loginPage(workspaceName: string, csrf: string, { email = '', error = '' } = {}) {
-  const body = `<h1>Log in to ${escapeHtml(workspaceName)}</h1>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+  const body = html`<h1>Log in to ${workspaceName}</h1>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="/login">
-<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
+<input type="hidden" name="_csrf" value="${csrf}">
 <label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
+<input id="email" name="email" type="email" autocomplete="username" required value="${email}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <p><button type="submit" class="primary">Log in</button></p>
@@ -34,7 +34,7 @@ export function loginRoutes({ auth, resolveWorkspace }: { auth: Auth; resolveWor
   function sendLoginPage(request: FastifyRequest, reply: FastifyReply, status: number, extra = {}) {
     const csrf = randomBase62(32);
     reply.setCookie(cookies.loginCsrf, csrf, { ...cookieOptions, maxAge: 3600 });
-    return sendPage(reply, loginPage(request.workspace.name, csrf, extra), status);
+    return sendPage(reply, loginPage(request.workspace.name, csrf, extra), { status });
   }
 
   return async (app: FastifyInstance) => {

@@ -5,7 +5,7 @@ import type { ApiToken } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { timeHtml } from './dates.ts';
 import { openFlash, sealFlash } from './flash.ts';
-import { escapeHtml, renderPage, sendPage } from './html.ts';
+import { type Html, html, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
 
 const PAGE = '/settings/api-tokens';
@@ -15,22 +15,20 @@ const FLASH_OPTIONS = { path: PAGE, httpOnly: true, sameSite: 'strict' as const,
 /** After a delete, which notice the page shows (nothing secret: the token's description is not sent). */
 const DELETED = 'deleted';
 
-function tokenTable(tokens: ApiToken[], now: number): string {
+function tokenTable(tokens: ApiToken[], now: number): Html {
   if (tokens.length === 0) {
-    return '<p id="no-tokens">You have no API tokens yet. A token lets a script, an integration or a tool such as n8n call this workspace\'s API as you, without your password.</p>';
+    return html`<p id="no-tokens">You have no API tokens yet. A token lets a script, an integration or a tool such as n8n call this workspace's API as you, without your password.</p>`;
   }
-  const rows = tokens
-    .map(
-      (t) => `<tr>
-<td data-label="Description">${t.description ? escapeHtml(t.description) : '<em>No description</em>'}</td>
-<td data-label="Token"><code class="nowrap">${escapeHtml(t.display)}</code></td>
+  const rows = tokens.map(
+    (t) => html`<tr>
+<td data-label="Description">${t.description || html`<em>No description</em>`}</td>
+<td data-label="Token"><code class="nowrap">${t.display}</code></td>
 <td data-label="Created">${timeHtml(t.createdAt, now)}</td>
 <td data-label="Last used">${timeHtml(t.lastUsedAt, now)}</td>
-<td><form method="get" action="${PAGE}/${t.id}/delete"><button type="submit" class="danger" aria-label="Delete ${escapeHtml(t.description ?? t.display)}">Delete</button></form></td>
+<td><form method="get" action="${PAGE}/${t.id}/delete"><button type="submit" class="danger" aria-label="Delete ${t.description ?? t.display}">Delete</button></form></td>
 </tr>`,
-    )
-    .join('\n');
-  return `<table>
+  );
+  return html`<table>
 <caption class="visually-hidden">Your API tokens</caption>
 <thead><tr><th scope="col">Description</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
@@ -39,30 +37,30 @@ ${rows}
 </table>`;
 }
 
-function generateForm(csrf: string, count: number, limit: number): string {
+function generateForm(csrf: string, count: number, limit: number): Html {
   if (count >= limit) {
-    return `<p class="notice" id="limit-reached">You have ${limit} tokens, the most you can have. To make a new one, delete one you no longer use.</p>`;
+    return html`<p class="notice" id="limit-reached">You have ${limit} tokens, the most you can have. To make a new one, delete one you no longer use.</p>`;
   }
-  return `<form method="post" action="${PAGE}">
-<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
+  return html`<form method="post" action="${PAGE}">
+<input type="hidden" name="_csrf" value="${csrf}">
 <label for="description">Description (optional)</label>
 <input id="description" name="description" type="text" maxlength="200" placeholder="What will use this token?">
 <p><button type="submit" class="primary">Generate token</button></p>
 </form>`;
 }
 
-function newTokenNotice(value: string, origin: string): string {
-  return `<section class="warning" aria-labelledby="new-token-heading">
+function newTokenNotice(value: string, origin: string): Html {
+  return html`<section class="warning" aria-labelledby="new-token-heading">
 <h2 id="new-token-heading">Your new API token</h2>
 <p>Copy it now: it is shown only this once. Keep it secret: it acts with all of your privileges.</p>
 <label for="new-token">Token</label>
 <div class="copy-row">
-<input id="new-token" class="secret" type="text" readonly autofocus value="${escapeHtml(value)}">
+<input id="new-token" class="secret" type="text" readonly autofocus value="${value}">
 <button type="button" data-copy="new-token">Copy</button>
 </div>
 <span id="new-token-status" role="status" aria-live="polite"></span>
 <p>Use it like this:</p>
-<pre class="usage"><code>curl ${escapeHtml(origin)}/api/commands -H 'Authorization: Token ${escapeHtml(value)}' -H 'Content-Type: application/json' -d '[{"command": "fibery.schema/query"}]'</code></pre>
+<pre class="usage"><code>curl ${origin}/api/commands -H 'Authorization: Token ${value}' -H 'Content-Type: application/json' -d '[{"command": "fibery.schema/query"}]'</code></pre>
 </section>`;
 }
 
@@ -76,17 +74,22 @@ export function tokenPages({ auth, resolveWorkspace }: { auth: Auth; resolveWork
   const onRequest = [resolveWorkspace, pageAuth];
   const sessionSecret = (request: FastifyRequest) => request.cookies[auth.cookies.session] ?? '';
 
-  async function sendTokensPage(request: FastifyRequest, reply: FastifyReply, notice = '', status = 200) {
+  async function sendTokensPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    notice: Html | string = '',
+    status = 200,
+  ) {
     const context = pageContext(request);
     const tokens = await auth.tokens.listTokens(request.principal.user);
     const limit = auth.tokens.limit;
-    const body = `<h1>API Tokens</h1>
+    const body = html`<h1>API Tokens</h1>
 <p>Programs use an API token to call this workspace's API as you: <code>Authorization: Token &lt;token&gt;</code>.</p>
 <p id="token-count">${tokens.length} of ${limit} tokens</p>
 ${notice}
 ${tokenTable(tokens, Date.now())}
 ${generateForm(context.csrfToken, tokens.length, limit)}`;
-    return sendPage(reply, renderPage({ ...context, title: 'API Tokens', body }), status);
+    return sendPage(reply, renderPage({ ...context, title: 'API Tokens', body }), { status });
   }
 
   return async (app: FastifyInstance) => {
@@ -97,7 +100,7 @@ ${generateForm(context.csrfToken, tokens.length, limit)}`;
       const notice = value
         ? newTokenNotice(value, `${request.protocol}://${request.headers.host}`)
         : deleted
-          ? '<p class="notice" role="status">Token deleted. Programs that used it get 401 from now on.</p>'
+          ? html`<p class="notice" role="status">Token deleted. Programs that used it get 401 from now on.</p>`
           : '';
       return sendTokensPage(request, reply, notice);
     });
@@ -124,7 +127,7 @@ ${generateForm(context.csrfToken, tokens.length, limit)}`;
         return sendTokensPage(
           request,
           reply,
-          `<p class="error" role="alert">${escapeHtml(message)}</p>`,
+          html`<p class="error" role="alert">${message}</p>`,
           error.status,
         );
       }
@@ -142,10 +145,10 @@ ${generateForm(context.csrfToken, tokens.length, limit)}`;
       if (!token) return reply.redirect(PAGE, 303);
       const context = pageContext(request);
       const name = token.description ?? token.display;
-      const body = `<h1>Delete API token</h1>
-<p>Delete the token <strong>${escapeHtml(name)}</strong> (<code class="nowrap">${escapeHtml(token.display)}</code>)? Programs that use it will get 401 from their next request.</p>
+      const body = html`<h1>Delete API token</h1>
+<p>Delete the token <strong>${name}</strong> (<code class="nowrap">${token.display}</code>)? Programs that use it will get 401 from their next request.</p>
 <form method="post" action="${PAGE}/${token.id}/delete" class="actions">
-<input type="hidden" name="_csrf" value="${escapeHtml(context.csrfToken)}">
+<input type="hidden" name="_csrf" value="${context.csrfToken}">
 <button type="submit" class="danger">Delete token</button>
 <a class="button" href="${PAGE}">Cancel</a>
 </form>`;

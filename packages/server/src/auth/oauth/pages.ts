@@ -2,7 +2,7 @@
  * The authorization server's pages: log in, consent, and the error page for requests that cannot be
  * sent back to an app. Server-rendered in the look of the other pages, with no script.
  */
-import { escapeHtml, renderPage } from '../../web/index.ts';
+import { type Html, html, renderPage } from '../../web/index.ts';
 
 const SITE = 'Weft';
 
@@ -14,7 +14,7 @@ export const SCOPE_MEANINGS: Record<string, string> = {
 };
 
 /** The hidden fields every form of an interaction carries. */
-const hidden = (csrf: string) => `<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">`;
+const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 
 export function oauthLoginPage({
   uid,
@@ -29,12 +29,12 @@ export function oauthLoginPage({
   email?: string;
   error?: string;
 }) {
-  const body = `<h1>Log in to continue to ${escapeHtml(appName)}</h1>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/oauth2/interaction/${escapeHtml(uid)}/login">
+  const body = html`<h1>Log in to continue to ${appName}</h1>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="/oauth2/interaction/${uid}/login">
 ${hidden(csrf)}
 <label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
+<input id="email" name="email" type="email" autocomplete="username" required value="${email}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <p><button type="submit" class="primary">Log in</button></p>
@@ -58,17 +58,15 @@ export function oauthConsentPage({
   const items = [
     'Use the Fibery API as you, in each workspace you belong to, with your role there.',
     ...new Set(scopes.map((s) => SCOPE_MEANINGS[s]).filter(Boolean)),
-  ]
-    .map((text) => `<li>${escapeHtml(text ?? '')}</li>`)
-    .join('\n');
-  const body = `<h1>Allow ${escapeHtml(appName)}?</h1>
-<p>You are signed in as <strong>${escapeHtml(account.name)}</strong> (${escapeHtml(account.email)}).</p>
-<p>${escapeHtml(appName)} asks to:</p>
+  ].map((text) => html`<li>${text ?? ''}</li>`);
+  const body = html`<h1>Allow ${appName}?</h1>
+<p>You are signed in as <strong>${account.name}</strong> (${account.email}).</p>
+<p>${appName} asks to:</p>
 <ul class="scopes">
 ${items}
 </ul>
 <p>You can revoke its access at any time on the Authorized apps page of a workspace.</p>
-<form method="post" action="/oauth2/interaction/${escapeHtml(uid)}/consent" class="actions">
+<form method="post" action="/oauth2/interaction/${uid}/consent" class="actions">
 ${hidden(csrf)}
 <button type="submit" name="decision" value="allow" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
@@ -81,8 +79,8 @@ ${hidden(csrf)}
  * not registered, an expired login): it says so and links nowhere else.
  */
 export function renderOAuthError(out: { error?: string; error_description?: string }) {
-  const body = `<h1>This sign-in link does not work</h1>
-<p class="error" role="alert">${escapeHtml(out.error_description ?? 'The request is invalid.')}</p>
-<p>Error code: <code>${escapeHtml(out.error ?? 'invalid_request')}</code>. Go back to the app and start again; if it keeps happening, tell the app's developer.</p>`;
+  const body = html`<h1>This sign-in link does not work</h1>
+<p class="error" role="alert">${out.error_description ?? 'The request is invalid.'}</p>
+<p>Error code: <code>${out.error ?? 'invalid_request'}</code>. Go back to the app and start again; if it keeps happening, tell the app's developer.</p>`;
   return renderPage({ workspaceName: SITE, title: 'Sign-in error', body });
 }

@@ -103,7 +103,7 @@ export function createProvider({
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = renderOAuthError(out);
+      ctx.body = renderOAuthError(out).text;
     },
     cookies: { keys: keys.cookie, long: COOKIE, short: COOKIE },
     jwks: { keys: keys.signing as Required<Configuration>['jwks']['keys'] },

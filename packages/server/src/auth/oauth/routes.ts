@@ -81,7 +81,7 @@ export function oauthRoutes({ auth, oauth }: { auth: Auth; oauth: OAuth }) {
         error: 'invalid_request',
         error_description: 'This sign-in has expired or was started in another browser.',
       }),
-      400,
+      { status: 400 },
     );
   }
 
@@ -124,14 +124,14 @@ export function oauthRoutes({ auth, oauth }: { auth: Auth; oauth: OAuth }) {
     const csrf = await oauth.csrfFor(uid);
     const name = await appName(params.client_id);
     if (prompt.name === 'login') {
-      return sendPage(reply, oauthLoginPage({ uid, csrf, appName: name, ...extra }), status);
+      return sendPage(reply, oauthLoginPage({ uid, csrf, appName: name, ...extra }), { status });
     }
     const account = session?.accountId ? await auth.accounts.getAccount(session.accountId) : null;
     if (!account) return expired(reply);
     const scopes = String(params.scope ?? '')
       .split(' ')
       .filter(Boolean);
-    return sendPage(reply, oauthConsentPage({ uid, csrf, appName: name, scopes, account }), status);
+    return sendPage(reply, oauthConsentPage({ uid, csrf, appName: name, scopes, account }), { status });
   }
 
   async function checkForm(request: FastifyRequest, interaction: Interaction) {
@@ -223,7 +223,7 @@ export function oauthRoutes({ auth, oauth }: { auth: Auth; oauth: OAuth }) {
             error: 'invalid_request',
             error_description: 'This form did not come from this site.',
           }),
-          403,
+          { status: 403 },
         );
       }
       const decision = (request.body as Record<string, unknown> | undefined)?.decision;
