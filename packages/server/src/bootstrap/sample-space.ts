@@ -4,7 +4,6 @@
  * players), former teams (many to many) and batting hand (a single-select).
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/index.ts';
 import { type CommandContext, runCommand } from '../commands/index.ts';
 
 const text = (name: string, meta: Record<string, unknown> = {}) => ({
@@ -151,9 +150,7 @@ const TEAMS = [
 ];
 
 /** Creates the sample space as `admin`, in one all-or-nothing batch; throws if any command fails. */
-export async function createSampleSpace(
-  context: Omit<CommandContext, 'principal'> & { principal: Principal },
-) {
+export async function createSampleSpace(context: CommandContext) {
   const teamIds = new Map(TEAMS.map((team) => [team['Cricket/Name'], randomUUID()]));
   const playerIds = new Map(PLAYERS.map((player) => [player['Cricket/Name'], randomUUID()]));
   const creates = [

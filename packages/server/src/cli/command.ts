@@ -11,7 +11,7 @@ export interface CliIo {
   signals: NodeJS.EventEmitter;
 }
 
-export interface CommandContext {
+export interface CliContext {
   io: CliIo;
   values: Record<string, string | boolean | string[] | undefined>;
   config: Config;
@@ -44,7 +44,7 @@ export interface CliCommand {
   /** Whether its flags are the server options (so the config is read from them). */
   serverFlags?: boolean;
   /** Resolves with the exit code, 0 by default. */
-  run(context: CommandContext): Promise<number | undefined>;
+  run(context: CliContext): Promise<number | undefined>;
 }
 
 /** Wrong words on the command line: printed with the command's usage, exit code 2. */
@@ -55,13 +55,13 @@ export class UsageError extends Error {
   }
 }
 
-export function stringValue(context: CommandContext, name: string): string | undefined {
+export function stringValue(context: CliContext, name: string): string | undefined {
   const value = context.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
 /** The value of an option listed in `required` (the dispatcher has checked it is there). */
-export function requiredValue(context: CommandContext, name: string): string {
+export function requiredValue(context: CliContext, name: string): string {
   const value = stringValue(context, name);
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;

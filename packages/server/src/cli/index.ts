@@ -4,7 +4,7 @@ import { ConfigError, configSchema, loadConfig } from '../config/index.ts';
 import { WeftError } from '../errors/index.ts';
 import { openStorage, type Storage, StorageUnavailableError } from '../storage/index.ts';
 import { didYouMean } from '../text/index.ts';
-import { type CliCommand, type CliIo, type CommandContext, UsageError } from './command.ts';
+import { type CliCommand, type CliContext, type CliIo, UsageError } from './command.ts';
 import {
   clientCreateCommand,
   clientDeleteCommand,
@@ -222,7 +222,7 @@ function commandContext(
   io: CliIo,
   json: boolean,
   opened: { storage?: Storage },
-): CommandContext {
+): CliContext {
   const flags = command.serverFlags
     ? values
     : { 'data-dir': values['data-dir'], 'database-url': values['database-url'] };

@@ -1,10 +1,10 @@
 import type { AccountsService } from '../auth/index.ts';
 import { formatUser } from '../auth/index.ts';
-import { type CliCommand, type CommandContext, requiredValue } from './command.ts';
+import { type CliCommand, type CliContext, requiredValue } from './command.ts';
 
 type Update = (
   accounts: AccountsService,
-  context: CommandContext,
+  context: CliContext,
   slug: string,
   email: string,
 ) => ReturnType<AccountsService['setRole']>;

@@ -4,7 +4,7 @@ import { SCOPE_MEANINGS } from '../auth/index.ts';
 import type { OAuthAuthorization } from '../storage/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
 import { timeHtml } from './dates.ts';
-import { type Html, html, renderPage, sendPage } from './html.ts';
+import { html, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth, pageContext } from './page-auth.ts';
 
 /** The scopes of an app's grants together, named as on the consent page. */

@@ -5,7 +5,7 @@ import { WeftError } from '../errors/index.ts';
 import { isCsrfTokenValid, isSameOrigin } from '../http/index.ts';
 import { randomBase62 } from '../security/index.ts';
 import type { ResolveWorkspace } from '../workspaces/index.ts';
-import { type Html, html, renderPage, sendPage } from './html.ts';
+import { html, renderPage, sendPage } from './html.ts';
 import { checkFormCsrf, createPageAuth } from './page-auth.ts';
 
 function loginPage(workspaceName: string, csrf: string, { email = '', error = '' } = {}) {

@@ -2,7 +2,7 @@
  * The authorization server's pages: log in, consent, and the error page for requests that cannot be
  * sent back to an app. Server-rendered in the look of the other pages, with no script.
  */
-import { type Html, html, renderPage } from '../../web/index.ts';
+import { html, renderPage } from '../../web/index.ts';
 
 const SITE = 'Weft';
 
