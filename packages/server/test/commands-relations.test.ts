@@ -892,7 +892,14 @@ for (const backend of backends) {
         ],
       ];
       for (const [body, name] of cases) assert.equal(await fails(body), name, JSON.stringify(body));
-      // A batch that links and then fails leaves no link behind.
+      assert.deepEqual(
+        await query({ 'q/from': 'Cricket/Player', 'q/select': { n: ['q/count', 'fibery/id'] } }),
+        before,
+      );
+    });
+
+    test('a batch that links and then fails leaves no link behind', async () => {
+      const before = await query({ 'q/from': 'Cricket/Player', 'q/select': { n: ['q/count', 'fibery/id'] } });
       assert.equal(
         await fails({
           command: 'fibery.command/batch',
@@ -933,6 +940,9 @@ for (const backend of backends) {
         await query({ 'q/from': 'Cricket/Player', 'q/select': { n: ['q/count', 'fibery/id'] } }),
         before,
       );
+    });
+
+    test('an observer may not add collection items', async () => {
       assert.equal(
         (
           await run(
