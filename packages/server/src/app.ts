@@ -197,32 +197,20 @@ interface RouteDependencies {
 }
 
 /** Every route: health, the API, the pages and OAuth. */
-async function registerRoutes(
-  app: FastifyInstance,
-  {
-    auth,
-    apiGuard,
-    storage,
-    config,
-    clock,
-    resolveWorkspace,
-    rateLimiter,
-    metrics,
-    monotonicClock,
-  }: RouteDependencies,
-) {
+async function registerRoutes(app: FastifyInstance, deps: RouteDependencies) {
+  const { auth, apiGuard, storage, config, resolveWorkspace, rateLimiter } = deps;
   await app.register(healthRoutes({ storage, rateLimiter }));
   await app.register(notImplementedRoutes());
-  await app.register(metricsRoutes({ registry: metrics.registry, token: config.metricsToken }));
+  await app.register(metricsRoutes({ registry: deps.metrics.registry, token: config.metricsToken }));
   await app.register(assetRoutes());
   await app.register(tokenRoutes({ auth, guard: apiGuard }));
   await app.register(
     commandRoutes({
       guard: apiGuard,
       storage,
-      clock,
+      clock: deps.clock,
       limits: commandLimits(config),
-      ...(monotonicClock ? { now: monotonicClock } : {}),
+      ...(deps.monotonicClock ? { now: deps.monotonicClock } : {}),
     }),
   );
   await app.register(loginRoutes({ auth, resolveWorkspace }));

@@ -1,7 +1,13 @@
 /** A schema change in progress: the transaction, and the schema as it stands inside it. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Repositories, SchemaField, SchemaType, SqlDialect } from '../../storage/index.ts';
-import { commandError, fieldNotFound, typeNotFound } from '../core/index.ts';
+import {
+  type Repositories,
+  type SchemaField,
+  type SchemaType,
+  type SqlDialect,
+  sqlDialect,
+} from '../../storage/index.ts';
+import { type CommandContext, commandError, fieldNotFound, typeNotFound } from '../core/index.ts';
 import { builtInTypes, STANDARD_FIELDS } from '../model/index.ts';
 import { createTable } from './ddl.ts';
 
@@ -92,4 +98,15 @@ export interface FieldSpec {
 export function checkFreeName(holder: SchemaType, name: string) {
   if (takenName(holder, name))
     throw commandError('schema.error/field-exists', `"${holder.name}" has a field "${name}" already.`);
+}
+
+/** Runs `work` as one schema change: in one transaction, after which the schema's version moves. */
+export async function inSchemaChange(
+  { db, principal, clock }: CommandContext,
+  work: (change: SchemaChange) => Promise<void>,
+) {
+  await db.transaction(async (tx) => {
+    await work({ tx, sql: sqlDialect(db.dialect), workspaceId: principal.workspace.id, now: clock.now() });
+    await tx.bumpSchemaVersion(principal.workspace.id);
+  });
 }

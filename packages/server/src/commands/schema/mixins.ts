@@ -19,7 +19,7 @@ import {
   typeNotFound,
 } from '../core/index.ts';
 import { addField } from './add-field.ts';
-import { currentSchema, type SchemaChange } from './change.ts';
+import { currentSchema, inSchemaChange, type SchemaChange } from './change.ts';
 import { createEnum } from './type-commands.ts';
 
 const STATES = [
@@ -128,17 +128,8 @@ export async function applyMixins(args: Record<string, unknown>, change: SchemaC
 
 export const installMixins: CommandHandler = {
   privilege: 'schema',
-  async run(args, { db, principal, clock }) {
-    await db.transaction(async (tx) => {
-      const change: SchemaChange = {
-        tx,
-        sql: sqlDialect(db.dialect),
-        workspaceId: principal.workspace.id,
-        now: clock.now(),
-      };
-      await applyMixins(args, change);
-      await tx.bumpSchemaVersion(principal.workspace.id);
-    });
+  async run(args, context) {
+    await inSchemaChange(context, (change) => applyMixins(args, change));
     return 'ok';
   },
 };

@@ -10,7 +10,7 @@
 
 import { sqlDialect } from '../../storage/index.ts';
 import { type CommandHandler, isObject, show } from '../core/index.ts';
-import type { SchemaChange } from './change.ts';
+import { inSchemaChange, type SchemaChange } from './change.ts';
 import { createField, deleteField, deleteFieldMeta, renameField, setFieldMeta } from './field-commands.ts';
 import { applyMixins } from './mixins.ts';
 import { invalidCommand } from './names.ts';
@@ -33,17 +33,11 @@ const SUB_COMMANDS: Record<string, (args: Record<string, unknown>, change: Schem
 
 export const schemaBatch: CommandHandler = {
   privilege: 'schema',
-  async run(args, { db, principal, clock }) {
+  async run(args, context) {
     const commands = args.commands;
     if (!Array.isArray(commands) || commands.length === 0)
       throw invalidCommand('fibery.schema/batch takes {"commands": [{"command", "args"}, …]}.');
-    await db.transaction(async (tx) => {
-      const change: SchemaChange = {
-        tx,
-        sql: sqlDialect(db.dialect),
-        workspaceId: principal.workspace.id,
-        now: clock.now(),
-      };
+    await inSchemaChange(context, async (change) => {
       for (const command of commands) {
         const run =
           isObject(command) &&
@@ -58,7 +52,6 @@ export const schemaBatch: CommandHandler = {
         }
         await run((command.args ?? {}) as Record<string, unknown>, change);
       }
-      await tx.bumpSchemaVersion(principal.workspace.id);
     });
     return 'ok';
   },
