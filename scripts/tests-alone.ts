@@ -28,7 +28,7 @@ const candidates = globSync(['packages/*/test/*.test.ts', 'packages/*/src/**/*.t
     })),
   );
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 console.log(`Running ${count} of ${candidates.length} tests alone (TESTS_ALONE_SEED=${seed}).`);
 let failed = 0;
 for (let i = 0; i < count && candidates.length > 0; i++) {
@@ -37,7 +37,7 @@ for (let i = 0; i < count && candidates.length > 0; i++) {
   ];
   const run = spawnSync(
     process.execPath,
-    ['--test', '--test-reporter=tap', `--test-name-pattern=^${escape(name)}$`, file],
+    ['--test', '--test-reporter=tap', `--test-name-pattern=^${escapeRegExp(name)}$`, file],
     { encoding: 'utf8', env: process.env },
   );
   const passed = Number(/^# pass (\d+)/m.exec(run.stdout)?.[1] ?? 0);

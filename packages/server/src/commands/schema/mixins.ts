@@ -8,7 +8,6 @@
  * A mixin already installed is left as it is; one not listed here is refused, never faked.
  */
 import { randomUUID } from 'node:crypto';
-import { sqlDialect } from '../../storage/index.ts';
 import {
   builtInType,
   type CommandHandler,

@@ -7,8 +7,6 @@
  * `fibery/user` whose table (its "extension") has one row per user that has a value, keyed by the
  * user's id and created when first written; the built-in fields stay where accounts keep them.
  */
-
-import { sqlDialect } from '../../storage/index.ts';
 import { type CommandHandler, isObject, show } from '../core/index.ts';
 import { inSchemaChange, type SchemaChange } from './change.ts';
 import { createField, deleteField, deleteFieldMeta, renameField, setFieldMeta } from './field-commands.ts';
