@@ -211,7 +211,8 @@ const writeCommand: fc.Arbitrary<unknown> = fc.oneof(
         field: fc.constantFrom(...WRITE_FIELDS),
         entity: fc
           .tuple(idValue, fc.array(idValue, { maxLength: 3 }))
-          .map(([id, items]) => ({ [String(id)]: items })),
+          // A key as a client would write it; String() throws for an object without a prototype.
+          .map(([id, items]) => ({ [typeof id === 'string' ? id : (JSON.stringify(id) ?? '')]: items })),
       }),
       fc.record({
         type: typeName,
