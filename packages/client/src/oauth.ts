@@ -125,13 +125,17 @@ async function tokenRequest(app: OAuthApp, form: Record<string, string>, url = a
   } catch {
     throw new WeftHttpError(response.status, 'INVALID_RESPONSE', 'The token endpoint did not answer JSON.');
   }
-  if (!response.ok)
+  if (!response.ok) {
+    // RFC 6749 answers {error, error_description}; anything else (a 404 page) its own shape.
+    const oauth = typeof json.error === 'string';
+    const other = json.error as { code?: string; message?: string } | undefined;
     throw new WeftHttpError(
       response.status,
-      `OAUTH_${String(json.error ?? 'error').toUpperCase()}`,
-      String(json.error_description ?? json.error ?? `HTTP ${response.status}`),
+      oauth ? `OAUTH_${String(json.error).toUpperCase()}` : (other?.code ?? `HTTP_${response.status}`),
+      String((oauth ? (json.error_description ?? json.error) : other?.message) ?? `HTTP ${response.status}`),
       response.headers.get('x-request-id') ?? undefined,
     );
+  }
   return json;
 }
 

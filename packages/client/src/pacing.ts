@@ -17,11 +17,16 @@ export interface Limit {
 /** Fibery's documented limits. */
 export const FIBERY_LIMITS = { token: { limit: 3, windowMs: 1000 }, workspace: { limit: 7, windowMs: 1000 } };
 
+/**
+ * One limit's log. A request counts from when it is sent until a window after its answer came: the
+ * server decides somewhere in between, so counting from the answer never undercounts, even when a
+ * burst's decisions are spread over the server's time to process it.
+ */
 class Window {
   limit: number;
   windowMs: number;
-  /** When each admitted request of the window was sent, oldest first. */
-  readonly sent: number[] = [];
+  /** Each counted request: when its answer came, or Infinity while it is in flight. */
+  readonly sent: { at: number }[] = [];
   /** Nothing is sent before this (a server's Retry-After). */
   blockedUntil = 0;
   constructor({ limit, windowMs }: Limit) {
@@ -30,8 +35,14 @@ class Window {
   }
   /** How long to wait before one more request fits, at `now`. */
   wait(now: number, marginMs: number): number {
-    while (this.sent.length > 0 && this.sent[0]! <= now - this.windowMs - marginMs) this.sent.shift();
-    const room = this.sent.length < this.limit ? 0 : this.sent[0]! + this.windowMs + marginMs - now;
+    for (let i = this.sent.length - 1; i >= 0; i--)
+      if (this.sent[i]!.at <= now - this.windowMs - marginMs) this.sent.splice(i, 1);
+    let room = 0;
+    if (this.sent.length >= this.limit) {
+      const earliest = Math.min(...this.sent.map((entry) => entry.at));
+      // All in flight: look again shortly, as answers come.
+      room = Number.isFinite(earliest) ? earliest + this.windowMs + marginMs - now : 10;
+    }
     return Math.max(room, this.blockedUntil - now, 0);
   }
 }
@@ -71,8 +82,8 @@ export interface PacerOptions {
 
 /** The pacing of one client: its credential's window and its workspace's. */
 export interface Pacer {
-  /** Resolves when one more request may be sent, and counts it as sent. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Resolves when one more request may be sent, and counts it; call the result when its answer came. */
+  acquire(signal?: AbortSignal): Promise<() => void>;
   /** Follows the limits a response states, and its Retry-After. */
   observe(headers: Headers, status: number): void;
   /** Blocks both windows for `ms`. */
@@ -81,7 +92,7 @@ export interface Pacer {
 
 export function createPacer(workspaceKey: string, credentialKey: string, options: PacerOptions = {}): Pacer {
   const { limits = FIBERY_LIMITS, marginMs = 25, now = () => Date.now() } = options;
-  if (limits === false) return { acquire: async () => {}, observe() {}, block() {} };
+  if (limits === false) return { acquire: async () => () => {}, observe() {}, block() {} };
   const workspace = windowFor(`workspace ${workspaceKey}`, limits.workspace);
   const credential = windowFor(`credential ${workspaceKey} ${credentialKey}`, limits.token);
   return {
@@ -90,9 +101,12 @@ export function createPacer(workspaceKey: string, credentialKey: string, options
         const at = now();
         const wait = Math.max(workspace.wait(at, marginMs), credential.wait(at, marginMs));
         if (wait <= 0) {
-          workspace.sent.push(at);
-          credential.sent.push(at);
-          return;
+          const entry = { at: Number.POSITIVE_INFINITY };
+          workspace.sent.push(entry);
+          credential.sent.push(entry);
+          return () => {
+            entry.at = now();
+          };
         }
         await sleep(wait, signal);
       }

@@ -55,14 +55,15 @@ export function createTransport(options: TransportOptions, credentials: Credenti
   const pacer: Pacer = createPacer(origin, credentials.key, { limits: options.pacing });
 
   async function attempt(path: string, request: RequestOptions) {
-    await pacer.acquire(request.signal);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // The credentials first: a refresh is not a request of the API, and may fail on its own.
     const headers: Record<string, string> = {
       authorization: await credentials.authorization(request.signal),
       accept: 'application/json',
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const answered = await pacer.acquire(request.signal);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     try {
       const response = await send(`${origin}${path}`, {
         method: request.method ?? 'POST',
@@ -70,9 +71,11 @@ export function createTransport(options: TransportOptions, credentials: Credenti
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       });
+      answered();
       pacer.observe(response.headers, response.status);
       return { response, body: await readJson(response, maxResponseBytes, signal) };
     } catch (error) {
+      answered();
       throw transportError(error, request.signal, timeout, timeoutMs);
     }
   }
