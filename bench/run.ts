@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each reporting ratios against a baseline run side by side.
-// `npm run bench -- auth`, `-- commands`, `-- ratelimit` or `-- oauth` runs one of them.
+// `npm run bench -- auth`, `-- commands`, `-- ratelimit`, `-- oauth` or `-- client` runs one of them.
 import { runAuthBench } from './auth.bench.ts';
+import { runClientBench } from './client.bench.ts';
 import { runCommandsBench } from './commands.bench.ts';
 import { runOAuthBench } from './oauth.bench.ts';
 import { runRateLimitBench } from './ratelimit.bench.ts';
@@ -24,4 +25,8 @@ if (!only || only === 'ratelimit') {
 if (!only || only === 'oauth') {
   console.log('\nOAuth (server in its own process, SQLite, 16 connections):');
   await runOAuthBench();
+}
+if (!only || only === 'client') {
+  console.log('\n@weft/client and @weft/testing:');
+  await runClientBench();
 }

@@ -62,21 +62,28 @@ export function createTransport(options: TransportOptions, credentials: Credenti
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const answered = await pacer.acquire(request.signal);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // One controller per attempt, its timer cleared at the end: AbortSignal.timeout and .any keep a
+    // timer and a listener alive for the whole time limit, thousands at once under load.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+    const onAbort = () => controller.abort(request.signal!.reason);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await send(`${origin}${path}`, {
         method: request.method ?? 'POST',
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
+        signal: controller.signal,
       });
       answered();
       pacer.observe(response.headers, response.status);
-      return { response, body: await readJson(response, maxResponseBytes, signal) };
+      return { response, body: await readJson(response, maxResponseBytes, controller.signal) };
     } catch (error) {
       answered();
-      throw transportError(error, request.signal, timeout, timeoutMs);
+      throw transportError(error, request.signal, controller.signal, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -186,6 +193,12 @@ async function readJson(response: Response, max: number, signal: AbortSignal): P
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
+  if (response.headers.has('content-length')) {
+    // Its size is known and allowed: read it whole, as text (faster than chunk by chunk).
+    const text = await response.text();
+    if (text.length > max) throw tooLarge();
+    return text.length === 0 ? undefined : parseJson(response, text);
+  }
   if (response.body) {
     const reader = response.body.getReader();
     for (;;) {
@@ -200,8 +213,11 @@ async function readJson(response: Response, max: number, signal: AbortSignal): P
       chunks.push(value);
     }
   }
-  if (size === 0) return undefined;
-  const text = new TextDecoder().decode(concat(chunks, size));
+  return size === 0 ? undefined : parseJson(response, new TextDecoder().decode(concat(chunks, size)));
+}
+
+/** The answer's text as JSON: an error answer that is not JSON has no body to read; a success must be JSON. */
+function parseJson(response: Response, text: string): unknown {
   if (!(response.headers.get('content-type') ?? '').includes('json')) {
     if (!response.ok) return undefined;
     throw new WeftHttpError(

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/index.ts';
-import { commandLimits, runCommand } from './commands/index.ts';
+import { type CommandContext, commandLimits, runCommand } from './commands/index.ts';
 import { createConfig } from './config/index.ts';
 import { createLogger } from './http/index.ts';
-import { createSqliteDriver, createSqlStorage } from './storage/index.ts';
+import { createSqliteDriver, createSqlStorage, type Storage } from './storage/index.ts';
 
 export interface EmbeddedOptions {
   /** The workspace's slug. Default `test`. */
@@ -20,7 +20,11 @@ export interface EmbeddedOptions {
   setup?: unknown[][];
 }
 
-export async function startEmbedded({ workspace: slug = 'test', limits = {}, setup = [] }: EmbeddedOptions = {}) {
+export async function startEmbedded({
+  workspace: slug = 'test',
+  limits = {},
+  setup = [],
+}: EmbeddedOptions = {}) {
   const storage = createSqlStorage(createSqliteDriver(':memory:'));
   await storage.migrate();
   const config = createConfig({
@@ -35,39 +39,20 @@ export async function startEmbedded({ workspace: slug = 'test', limits = {}, set
   const app = await createApp({ config, storage, logger: createLogger('silent') });
   const { accounts, tokens } = createAuth({ config, storage, clock: Date });
   const workspace = await accounts.createWorkspace({ slug });
-  const now = Date.now();
-  // No password: an embedded workspace is reached with its token (hashing one would take 100 ms).
-  const account = await storage.createAccount({
-    id: randomUUID(),
-    email: 'admin@example.com',
-    name: 'Admin',
-    passwordHash: null,
-    passwordChangedAt: null,
-    createdAt: now,
-  });
-  const admin = await storage.createWorkspaceUser({
-    id: randomUUID(),
-    workspaceId: workspace.id,
-    accountId: account!.id,
-    role: 'admin',
-    at: now,
-  });
+  const { account, admin } = await createAdmin(storage, workspace.id);
   const { value: token } = await tokens.createToken(admin!);
-  const context = {
-    principal: { workspace, user: admin!, role: 'admin' as const, credential: { kind: 'token' as const, id: 'setup' } },
-    db: storage,
-    limits: commandLimits(config),
-    clock: Date,
-    log: { log: app.log, requestId: 'setup' },
-  };
-  for (const [i, batch] of setup.entries()) {
-    const envelope = await runCommand({ command: 'fibery.command/batch', args: { commands: batch } }, context, context.log);
-    if (!envelope.success) {
-      await app.close();
-      await storage.close();
-      const { name, message } = envelope.result;
-      throw new Error(`Setup batch ${i + 1} failed: ${name}: ${message}`);
-    }
+  try {
+    await runSetup(setup, {
+      principal: { workspace, user: admin!, role: 'admin', credential: { kind: 'token', id: 'setup' } },
+      db: storage,
+      limits: commandLimits(config),
+      clock: Date,
+      log: { log: app.log, requestId: 'setup' },
+    });
+  } catch (error) {
+    await app.close();
+    await storage.close();
+    throw error;
   }
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -80,4 +65,40 @@ export async function startEmbedded({ workspace: slug = 'test', limits = {}, set
       await storage.close();
     },
   };
+}
+
+/** Runs each batch of setup commands as one `fibery.command/batch`; throws at the first that fails. */
+async function runSetup(setup: unknown[][], context: CommandContext) {
+  for (const [i, batch] of setup.entries()) {
+    const envelope = await runCommand(
+      { command: 'fibery.command/batch', args: { commands: batch } },
+      context,
+      context.log,
+    );
+    if (!envelope.success) {
+      const { name, message } = envelope.result;
+      throw new Error(`Setup batch ${i + 1} failed: ${name}: ${message}`);
+    }
+  }
+}
+
+/** The workspace's administrator, without a password: an embedded workspace is reached with its token (hashing one would take 100 ms). */
+async function createAdmin(storage: Storage, workspaceId: string) {
+  const now = Date.now();
+  const account = await storage.createAccount({
+    id: randomUUID(),
+    email: 'admin@example.com',
+    name: 'Admin',
+    passwordHash: null,
+    passwordChangedAt: null,
+    createdAt: now,
+  });
+  const admin = await storage.createWorkspaceUser({
+    id: randomUUID(),
+    workspaceId,
+    accountId: account!.id,
+    role: 'admin',
+    at: now,
+  });
+  return { account, admin };
 }
