@@ -8,6 +8,12 @@ import { type OAuthCredentials, oauthCredentials } from './oauth.ts';
 import { type Credentials, createTransport, type TransportOptions } from './transport.ts';
 import type { ApiToken, Command, Entity, Params, Query, Schema } from './types.ts';
 
+/**
+ * How to reach the workspace, and as whom.
+ *
+ * @example
+ * const options: ClientOptions = { url: 'http://localhost:3000', token: 'weft_…', timeoutMs: 10_000 };
+ */
 export interface ClientOptions extends TransportOptions {
   /** An API token: sent as `Authorization: Token …`. */
   token?: string;
@@ -15,6 +21,12 @@ export interface ClientOptions extends TransportOptions {
   oauth?: OAuthCredentials;
 }
 
+/**
+ * Per call: cancellation, and whether a write may be sent again.
+ *
+ * @example
+ * await client.command(upsertCommand, { idempotent: true, signal: AbortSignal.timeout(5000) });
+ */
 export interface CallOptions {
   signal?: AbortSignal;
   /** Safe to send twice: retried on 429, 502, 503 and network errors (queries are, writes are not). */

@@ -20,7 +20,12 @@ export class FiberyCommandError extends Error {
   }
 }
 
-/** Why a request got no usable answer, when it is not the server's HTTP status. */
+/**
+ * Why a request got no usable answer, when it is not the server's HTTP status.
+ *
+ * @example
+ * if (error instanceof WeftHttpError && error.code === 'TIMEOUT') retryLater();
+ */
 export type TransportCode =
   | 'NETWORK_ERROR'
   | 'TIMEOUT'

@@ -6,7 +6,12 @@
 import { WeftHttpError } from './errors.ts';
 import type { Credentials } from './transport.ts';
 
-/** Tokens from the token endpoint; `expiresAt` in ms since the epoch. */
+/**
+ * Tokens from the token endpoint; `expiresAt` in ms since the epoch.
+ *
+ * @example
+ * const tokens: OAuthTokens = await exchangeCode(app, { code, redirectUri, codeVerifier });
+ */
 export interface OAuthTokens {
   accessToken: string;
   refreshToken?: string;
@@ -15,7 +20,12 @@ export interface OAuthTokens {
   scope?: string;
 }
 
-/** An app's registration: its id, its secret for a confidential app, and the server's token endpoint. */
+/**
+ * An app's registration: its id, its secret for a confidential app, and the server's token endpoint.
+ *
+ * @example
+ * const app: OAuthApp = { clientId: 'c_…', clientSecret: process.env.SECRET, tokenUrl: 'https://weft.example.com/oauth2/token' };
+ */
 export interface OAuthApp {
   clientId: string;
   clientSecret?: string;
@@ -187,7 +197,12 @@ export async function revokeToken(app: OAuthApp, token: string, revocationUrl: s
   await tokenRequest(app, { token }, revocationUrl);
 }
 
-/** What `createClient` takes to act with OAuth tokens. */
+/**
+ * What `createClient` takes to act with OAuth tokens.
+ *
+ * @example
+ * createClient({ url, oauth: { ...app, ...tokens, onTokens: (fresh) => db.save(fresh) } });
+ */
 export interface OAuthCredentials extends OAuthApp, Partial<OAuthTokens> {
   accessToken: string;
   /** Told of every new pair of tokens, to store them. */

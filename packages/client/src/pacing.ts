@@ -8,13 +8,23 @@
  * limit a server's callers, not a client's own calls, and none reads the IETF fields.
  */
 
-/** A limit: at most `limit` requests in any `windowMs`. */
+/**
+ * A limit: at most `limit` requests in any `windowMs`.
+ *
+ * @example
+ * const perSecond: Limit = { limit: 3, windowMs: 1000 };
+ */
 export interface Limit {
   limit: number;
   windowMs: number;
 }
 
-/** Fibery's documented limits. */
+/**
+ * Fibery's documented limits: 3 requests a second per token, 7 per workspace.
+ *
+ * @example
+ * createClient({ url, token, pacing: { ...FIBERY_LIMITS, token: { limit: 2, windowMs: 1000 } } });
+ */
 export const FIBERY_LIMITS = { token: { limit: 3, windowMs: 1000 }, workspace: { limit: 7, windowMs: 1000 } };
 
 /**

@@ -15,6 +15,12 @@ export interface Credentials {
   refresh?(signal?: AbortSignal): Promise<boolean>;
 }
 
+/**
+ * The transport's settings, all optional but `url`.
+ *
+ * @example
+ * createClient({ url, token, retries: 2, maxRetryWaitMs: 10_000, maxResponseBytes: 8 << 20 });
+ */
 export interface TransportOptions {
   /** The workspace: `https://acme.fibery.io`, or a Weft server's URL. */
   url: string;
