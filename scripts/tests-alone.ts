@@ -37,7 +37,13 @@ for (let i = 0; i < count && candidates.length > 0; i++) {
   ];
   const run = spawnSync(
     process.execPath,
-    ['--test', '--test-reporter=tap', `--test-name-pattern=^${escapeRegExp(name)}$`, file],
+    [
+      '--conditions=weft-source',
+      '--test',
+      '--test-reporter=tap',
+      `--test-name-pattern=^${escapeRegExp(name)}$`,
+      file,
+    ],
     { encoding: 'utf8', env: process.env },
   );
   const passed = Number(/^# pass (\d+)/m.exec(run.stdout)?.[1] ?? 0);
