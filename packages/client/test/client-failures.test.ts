@@ -49,10 +49,10 @@ describe('@weft/client when the request goes wrong', () => {
     await assert.rejects(client.tokens.list(), failsWith('INVALID_RESPONSE', 200));
   });
 
-  test('a connection cut before the answer fails a write once, and a query after its retries', async () => {
+  test('a connection cut before the answer fails a batch of writes once, and a query after its retries', async () => {
     const server = await serve((request) => request.socket.destroy());
     const client = createClient({ url: server.url, ...options });
-    await assert.rejects(client.command(write), failsWith('NETWORK_ERROR'));
+    await assert.rejects(client.batch([write, write]), failsWith('NETWORK_ERROR'));
     assert.equal(server.requests(), 1, 'a write is never sent twice');
     await assert.rejects(client.query(query), failsWith('NETWORK_ERROR'));
     assert.equal(server.requests(), 1 + 3);
