@@ -39,6 +39,8 @@ class Window {
   readonly sent: { at: number }[] = [];
   /** Nothing is sent before this (a server's Retry-After). */
   blockedUntil = 0;
+  /** Callers waiting for an answer to free room, woken by the next one. */
+  readonly waiting = new Set<() => void>();
   constructor({ limit, windowMs }: Limit) {
     this.limit = limit;
     this.windowMs = windowMs;
@@ -50,8 +52,8 @@ class Window {
     let room = 0;
     if (this.sent.length >= this.limit) {
       const earliest = Math.min(...this.sent.map((entry) => entry.at));
-      // All in flight: look again shortly, as answers come.
-      room = Number.isFinite(earliest) ? earliest + this.windowMs + marginMs - now : 10;
+      // All in flight: wait for an answer (at most a window, should one never be told).
+      room = Number.isFinite(earliest) ? earliest + this.windowMs + marginMs - now : Number.POSITIVE_INFINITY;
     }
     return Math.max(room, this.blockedUntil - now, 0);
   }
@@ -116,9 +118,15 @@ export function createPacer(workspaceKey: string, credentialKey: string, options
           credential.sent.push(entry);
           return () => {
             entry.at = now();
+            for (const window of [workspace, credential]) {
+              for (const wake of window.waiting) wake();
+              window.waiting.clear();
+            }
           };
         }
-        await sleep(wait, signal);
+        if (Number.isFinite(wait)) await sleep(wait, signal);
+        else
+          await answered([workspace, credential], Math.max(workspace.windowMs, credential.windowMs), signal);
       }
     },
     observe(headers, status) {
@@ -159,6 +167,26 @@ export function retryAfterMs(headers: Headers): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Resolves when a request of `windows` is answered, or after `ms`; rejects when `signal` aborts. */
+function answered(windows: Window[], ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      for (const window of windows) window.waiting.delete(done);
+      resolve();
+    };
+    const onAbort = () => {
+      done();
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    for (const window of windows) window.waiting.add(done);
+  });
 }
 
 export { sleep };
