@@ -665,7 +665,8 @@ for (const backend of backends) {
       ]);
     });
 
-    test('ranges, locations, colors, emoji and urls keep their JSON shapes; q/start and q/end filter ranges', async () => {
+    /** The Tour database, with a field of each JSON-shaped type. */
+    const createTours = async () => {
       await ok({
         command: 'fibery.schema/batch',
         args: {
@@ -688,6 +689,10 @@ for (const backend of backends) {
           ],
         },
       });
+    };
+
+    test('ranges, locations, colors, emoji and urls keep their JSON shapes', async () => {
+      await createTours();
       const values = {
         'Cricket/Name': 'Ashes 2019',
         'Cricket/Dates': { start: '2019-08-01', end: '2019-09-16' },
@@ -707,6 +712,21 @@ for (const backend of backends) {
         args: { type: 'Cricket/Tour', entity: values },
       });
       for (const [name, value] of Object.entries(values)) assert.deepEqual(created[name], value, name);
+    });
+
+    test('q/start and q/end filter and order by date ranges', async () => {
+      await createTours();
+      await ok({
+        command: 'fibery.entity/create',
+        args: {
+          type: 'Cricket/Tour',
+          entity: {
+            'Cricket/Name': 'Ashes 2019',
+            'Cricket/Dates': { start: '2019-08-01', end: '2019-09-16' },
+            'Cricket/Window': { start: '2019-08-01T10:00:00.000Z', end: '2019-09-16T18:00:00.000Z' },
+          },
+        },
+      });
       await ok({
         command: 'fibery.entity/create',
         args: {
@@ -739,6 +759,10 @@ for (const backend of backends) {
         await tours(['>', ['q/end', ['Cricket/Window']], '$t'], { $t: '2019-09-16T17:00:00.000Z' }),
         [{ 'Cricket/Name': 'Ashes 2019' }],
       );
+    });
+
+    test('values of the wrong shape, and q/end of a field that is not a range, are refused', async () => {
+      await createTours();
       for (const [field, value] of [
         ['Cricket/Dates', { start: '2019-09-16', end: '2019-08-01' }],
         ['Cricket/Dates', '2019-08-01'],
