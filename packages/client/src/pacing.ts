@@ -59,15 +59,28 @@ class Window {
   }
 }
 
-const windows = new Map<string, Window>();
+/**
+ * The windows of the process, by key, held weakly: a window lives while a client uses it, so a
+ * process that talks to many workspaces or tokens over time does not keep them all.
+ */
+const windows = new Map<string, WeakRef<Window>>();
+let made = 0;
 
 function windowFor(key: string, fallback: Limit): Window {
-  let window = windows.get(key);
+  let window = windows.get(key)?.deref();
   if (!window) {
     window = new Window(fallback);
-    windows.set(key, window);
+    windows.set(key, new WeakRef(window));
+    // Now and then, forget the keys whose windows are gone.
+    if (++made % 256 === 0) liveWindows();
   }
   return window;
+}
+
+/** How many windows are in use, after forgetting those no client holds any more. */
+export function liveWindows(): number {
+  for (const [key, ref] of windows) if (!ref.deref()) windows.delete(key);
+  return windows.size;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
