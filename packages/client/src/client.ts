@@ -74,7 +74,7 @@ export function createClient(options: ClientOptions) {
   const credentials: Credentials = options.oauth
     ? oauthCredentials(options.oauth)
     : options.token
-      ? { key: `token ${options.token.slice(0, 12)}`, authorization: async () => `Token ${options.token}` }
+      ? { key: `token ${options.token}`, authorization: async () => `Token ${options.token}` }
       : (() => {
           throw new TypeError('createClient takes a token or oauth credentials.');
         })();

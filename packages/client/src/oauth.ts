@@ -246,7 +246,8 @@ export function oauthCredentials(options: OAuthCredentials): Credentials {
     return refreshing;
   };
   return {
-    key: `oauth ${options.clientId} ${options.accessToken.slice(0, 12)}`,
+    // The grant's first access token, whole: a prefix would be the same for every JWT.
+    key: `oauth ${options.clientId} ${options.accessToken}`,
     async authorization() {
       if (refreshing) await refreshing;
       else if (tokens.refreshToken && tokens.expiresAt - Date.now() < before) await refresh();

@@ -130,6 +130,8 @@ export function createPacer(workspaceKey: string, credentialKey: string, options
           workspace.sent.push(entry);
           credential.sent.push(entry);
           return () => {
+            // Once: the first call is when the answer's headers came.
+            if (entry.at !== Number.POSITIVE_INFINITY) return;
             entry.at = now();
             for (const window of [workspace, credential]) {
               for (const wake of window.waiting) wake();

@@ -8,7 +8,7 @@ import { createPacer, type Pacer, type PacerOptions, retryAfterMs, sleep } from 
 
 /** How the client authenticates: the `Authorization` field, and a refresh after a 401 when it can. */
 export interface Credentials {
-  /** A key for the credential's own rate-limit window (never sent). */
+  /** A key for the credential's own rate-limit window (kept in memory, never sent). */
   readonly key: string;
   authorization(signal?: AbortSignal): Promise<string>;
   /** Gets new credentials after a 401; false when it cannot. */

@@ -3,13 +3,11 @@
  * in-memory SQLite workspace with an administrator and an API token, listening on a free port of
  * 127.0.0.1. Nothing touches the disk; `stop()` closes the server and forgets everything.
  */
-import { randomUUID } from 'node:crypto';
 import { createApp } from './app.ts';
-import { createAuth } from './auth/index.ts';
 import { type CommandContext, commandLimits, runCommand } from './commands/index.ts';
 import { createConfig } from './config/index.ts';
 import { createLogger } from './http/index.ts';
-import { createSqliteDriver, createSqlStorage, type Storage } from './storage/index.ts';
+import { createSqliteDriver, createSqlStorage } from './storage/index.ts';
 
 export interface EmbeddedOptions {
   /** The workspace's slug. Default `test`. */
@@ -37,13 +35,20 @@ export async function startEmbedded({
     logLevel: 'silent',
   });
   const app = await createApp({ config, storage, logger: createLogger('silent') });
-  const { accounts, tokens } = createAuth({ config, storage, clock: Date });
+  const { accounts, tokens } = app.weft.auth;
   const workspace = await accounts.createWorkspace({ slug });
-  const { account, admin } = await createAdmin(storage, workspace.id);
-  const { value: token } = await tokens.createToken(admin!);
+  // No password: an embedded workspace is reached with its token.
+  const { user: admin } = await accounts.createUser({
+    workspace: slug,
+    email: 'admin@example.com',
+    name: 'Admin',
+    role: 'admin',
+    password: null,
+  });
+  const { value: token } = await tokens.createToken(admin);
   try {
     await runSetup(setup, {
-      principal: { workspace, user: admin!, role: 'admin', credential: { kind: 'token', id: 'setup' } },
+      principal: { workspace, user: admin, role: 'admin', credential: { kind: 'token', id: 'setup' } },
       db: storage,
       limits: commandLimits(config),
       clock: Date,
@@ -58,7 +63,7 @@ export async function startEmbedded({
   return {
     url,
     token,
-    admin: { id: admin!.id, email: account!.email, name: account!.name },
+    admin: { id: admin.id, email: admin.email, name: admin.name },
     workspace,
     async stop() {
       await app.close();
@@ -80,25 +85,4 @@ async function runSetup(setup: unknown[][], context: CommandContext) {
       throw new Error(`Setup batch ${i + 1} failed: ${name}: ${message}`);
     }
   }
-}
-
-/** The workspace's administrator, without a password: an embedded workspace is reached with its token (hashing one would take 100 ms). */
-async function createAdmin(storage: Storage, workspaceId: string) {
-  const now = Date.now();
-  const account = await storage.createAccount({
-    id: randomUUID(),
-    email: 'admin@example.com',
-    name: 'Admin',
-    passwordHash: null,
-    passwordChangedAt: null,
-    createdAt: now,
-  });
-  const admin = await storage.createWorkspaceUser({
-    id: randomUUID(),
-    workspaceId,
-    accountId: account!.id,
-    role: 'admin',
-    at: now,
-  });
-  return { account, admin };
 }

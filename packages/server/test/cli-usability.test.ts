@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { commands } from '../src/cli/index.ts';
 import { backends, type Place } from './helpers/backends.ts';
-import { weftInProcess } from './helpers/cli.ts';
+import { userCreate, weftInProcess } from './helpers/cli.ts';
 
 /** Runs `weft …` in this process, against `place`. */
 const weft = (place: Place | null, ...args: string[]) =>
@@ -40,32 +40,8 @@ describe('weft CLI usability', () => {
       workspaces.stdout,
       /^SLUG +NAME +URL +RATE LIMIT\nacme +acme +http:\/\/acme\.localhost:3000 +default\n$/,
     );
-    await weft(
-      place,
-      'user',
-      'create',
-      '--workspace',
-      'acme',
-      '--email',
-      'ada@example.com',
-      '--name',
-      'Ada',
-      '--role',
-      'admin',
-    );
-    await weft(
-      place,
-      'user',
-      'create',
-      '--workspace',
-      'acme',
-      '--email',
-      'bo@example.com',
-      '--name',
-      'Bo',
-      '--role',
-      'member',
-    );
+    await weft(place, ...userCreate('acme', 'ada@example.com', 'Ada', 'admin'));
+    await weft(place, ...userCreate('acme', 'bo@example.com', 'Bo', 'member'));
     await weft(place, 'user', 'deactivate', '--workspace', 'acme', '--email', 'bo@example.com');
     const users = (await weft(place, 'user', 'list', '--workspace', 'acme')).stdout.split('\n');
     assert.match(users[0]!, /^EMAIL +NAME +ROLE +ACTIVE +ID$/);
@@ -76,19 +52,7 @@ describe('weft CLI usability', () => {
   test('a token is deleted by the masked form lists show, with ... for …; a 4th token names the CLI commands', async () => {
     // A workspace of its own, so the test stands alone.
     await weft(place, 'workspace', 'create', 'tok');
-    await weft(
-      place,
-      'user',
-      'create',
-      '--workspace',
-      'tok',
-      '--email',
-      'tok@example.com',
-      '--name',
-      'Tok',
-      '--role',
-      'admin',
-    );
+    await weft(place, ...userCreate('tok', 'tok@example.com', 'Tok', 'admin'));
     const email = ['--workspace', 'tok', '--email', 'tok@example.com'];
     const tokens = [];
     for (let i = 0; i < 3; i++)

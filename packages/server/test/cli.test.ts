@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { backends, type Place } from './helpers/backends.ts';
-import { weftInProcess } from './helpers/cli.ts';
+import { userCreate, weftInProcess } from './helpers/cli.ts';
 import { getWithHost, listeningUrl, runWeft, spawnWeft } from './helpers/spawn-weft.ts';
 
 /** What a test starts from, when not workspace acme with Ada (admin) and Bo (member). */
@@ -33,20 +33,7 @@ for (const backend of backends) {
         ['ada@example.com', 'Ada', 'admin'],
         ['bo@example.com', 'Bo', 'member'],
       ]) {
-        const made = await weft(
-          'user',
-          'create',
-          '--workspace',
-          'acme',
-          '--email',
-          email!,
-          '--name',
-          name!,
-          '--role',
-          role!,
-          '--password',
-          'long-password',
-        );
+        const made = await weft(...userCreate('acme', email!, name!, role!), '--password', 'long-password');
         assert.equal(made.code, 0, made.stderr);
       }
     });
@@ -92,16 +79,7 @@ for (const backend of backends) {
 
     test('user create prints the user and the generated password', async () => {
       const { code, stdout, stderr } = await weft(
-        'user',
-        'create',
-        '--workspace',
-        'acme',
-        '--email',
-        'ada@example.com',
-        '--name',
-        'Ada',
-        '--role',
-        'admin',
+        ...userCreate('acme', 'ada@example.com', 'Ada', 'admin'),
         '--json',
       );
       assert.equal(code, 0, stderr);
@@ -122,16 +100,7 @@ for (const backend of backends) {
       );
       assert.match(user.password, /^[0-9A-Za-z]{20}$/);
       const human = await weft(
-        'user',
-        'create',
-        '--workspace',
-        'acme',
-        '--email',
-        'bo@example.com',
-        '--name',
-        'Bo',
-        '--role',
-        'member',
+        ...userCreate('acme', 'bo@example.com', 'Bo', 'member'),
         '--password',
         'bo-password',
       );
@@ -158,18 +127,7 @@ for (const backend of backends) {
         assert.match(result.stderr, message);
         assert.equal(result.stdout, '');
       }
-      const ghost = await weft(
-        'user',
-        'create',
-        '--workspace',
-        'ghost',
-        '--email',
-        'g@example.com',
-        '--name',
-        'G',
-        '--role',
-        'member',
-      );
+      const ghost = await weft(...userCreate('ghost', 'g@example.com', 'G', 'member'));
       assert.equal(ghost.code, 1);
       assert.match(ghost.stderr, /Workspace "ghost" does not exist/);
       assert.deepEqual(await usersOf('acme'), before);
@@ -268,18 +226,7 @@ for (const backend of backends) {
         const url = await listeningUrl(server);
         const created = await weft('workspace', 'create', 'live', '--name', 'Created While Serving');
         assert.equal(created.code, 0, created.stderr);
-        const user = await weft(
-          'user',
-          'create',
-          '--workspace',
-          'live',
-          '--email',
-          'live@example.com',
-          '--name',
-          'L',
-          '--role',
-          'admin',
-        );
+        const user = await weft(...userCreate('live', 'live@example.com', 'L', 'admin'));
         assert.equal(user.code, 0, user.stderr);
         const page = await getWithHost(`${url}/login`, 'live.weft.test');
         assert.equal(page.status, 200);

@@ -47,6 +47,17 @@ const playerType = {
 
 /** Curtly Ambrose, as Fibery documents him, and Brian Lara. */
 const CURTLY = 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4';
+/** Fibery's documented player, with its own id. */
+const CURTLY_AMBROSE = {
+  'fibery/id': CURTLY,
+  'Cricket/Name': 'Curtly Ambrose',
+  'Cricket/Born': '1963-09-21',
+  'Cricket/Shirt Number': 1,
+  'Cricket/Height': '2.01',
+  'Cricket/Retired?': true,
+  'Cricket/Debut': '1988-04-02T10:00:00.000Z',
+  'Cricket/Stats': { wickets: 405 },
+};
 
 /** What a test starts from, when not the players' database with its two players. */
 const STARTS: Record<string, 'empty' | 'schema'> = {
@@ -62,16 +73,7 @@ async function seedPlayers(ok: (body: unknown, as?: string) => Promise<unknown>,
     command: 'fibery.entity/create',
     args: {
       type: 'Cricket/Player',
-      entity: {
-        'fibery/id': CURTLY,
-        'Cricket/Name': 'Curtly Ambrose',
-        'Cricket/Born': '1963-09-21',
-        'Cricket/Shirt Number': 1,
-        'Cricket/Height': '2.01',
-        'Cricket/Retired?': true,
-        'Cricket/Debut': '1988-04-02T10:00:00.000Z',
-        'Cricket/Stats': { wickets: 405 },
-      },
+      entity: CURTLY_AMBROSE,
     },
   });
   await ok({
@@ -166,21 +168,12 @@ for (const backend of backends) {
           command: 'fibery.entity/create',
           args: {
             type: 'Cricket/Player',
-            entity: {
-              'fibery/id': 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4',
-              'Cricket/Name': 'Curtly Ambrose',
-              'Cricket/Born': '1963-09-21',
-              'Cricket/Shirt Number': 1,
-              'Cricket/Height': '2.01',
-              'Cricket/Retired?': true,
-              'Cricket/Debut': '1988-04-02T10:00:00.000Z',
-              'Cricket/Stats': { wickets: 405 },
-            },
+            entity: CURTLY_AMBROSE,
           },
         },
         'member',
       );
-      assert.equal(created['fibery/id'], 'd17390c4-98c8-11e9-a2a3-2a2ae2dbcce4');
+      assert.equal(created['fibery/id'], CURTLY);
       assert.equal(created['fibery/public-id'], '1');
       const [member] = await ok(
         {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { backends, type Place } from './helpers/backends.ts';
-import { weftInProcess } from './helpers/cli.ts';
+import { userCreate, weftInProcess } from './helpers/cli.ts';
 import { listeningUrl, postCommand, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
 
 const ROWS = 5_000;
@@ -133,18 +133,7 @@ for (const backend of backends) {
       for (let i = 0; i < 2; i++)
         heavyTokens.push((await weft('token', 'create', '--workspace', 'demo', '--email', email!)).value);
       await weft('workspace', 'create', 'other');
-      await weft(
-        'user',
-        'create',
-        '--workspace',
-        'other',
-        '--email',
-        'bo@example.com',
-        '--name',
-        'Bo',
-        '--role',
-        'member',
-      );
+      await weft(...userCreate('other', 'bo@example.com', 'Bo', 'member'));
       const otherTokens: string[] = [];
       for (let i = 0; i < 2; i++)
         otherTokens.push(

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backends } from './helpers/backends.ts';
-import { weftInProcess } from './helpers/cli.ts';
+import { userCreate, weftInProcess } from './helpers/cli.ts';
 import { redisSkip, TEST_REDIS_URL } from './helpers/redis.ts';
 import { listeningUrl, spawnWeft, type WeftProcess } from './helpers/spawn-weft.ts';
 
@@ -90,18 +90,7 @@ describe('rate limits across 3 instances sharing Redis', { skip: redisSkip }, ()
     };
     const tokens: string[] = [];
     for (const email of ['one@example.com', 'two@example.com']) {
-      await cli([
-        'user',
-        'create',
-        '--workspace',
-        'demo',
-        '--email',
-        email,
-        '--name',
-        email,
-        '--role',
-        'member',
-      ]);
+      await cli(userCreate('demo', email, email, 'member'));
       for (let i = 0; i < (email.startsWith('one') ? 3 : 2); i++)
         tokens.push((await cli(['token', 'create', '--workspace', 'demo', '--email', email])).value);
     }

@@ -9,7 +9,7 @@ import { createLogger } from '../src/http/logger.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { workspaceUrl } from '../src/workspaces/index.ts';
 import { backends } from './helpers/backends.ts';
-import { weftInProcess } from './helpers/cli.ts';
+import { userCreate, weftInProcess } from './helpers/cli.ts';
 import { startTestApp } from './helpers/test-app.ts';
 
 const ME = {
@@ -73,32 +73,25 @@ describe('workspaces on localhost', () => {
       // The login page of another workspace says where this account logs in.
       const page = await app.app.inject({ url: '/login', headers: { host: 'localhost:3000' } });
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-      const login = await app.app.inject({
-        method: 'POST',
-        url: '/login',
-        headers: {
-          host: 'localhost:3000',
-          'sec-fetch-site': 'same-origin',
-          cookie: `weft_login=${page.cookies.find((c) => c.name === 'weft_login')!.value}`,
-        },
-        payload: { email: 'ada@example.com', password: 'ada-password-1', _csrf: csrf },
-      });
+      const logIn = (password: string) =>
+        app.app.inject({
+          method: 'POST',
+          url: '/login',
+          headers: {
+            host: 'localhost:3000',
+            'sec-fetch-site': 'same-origin',
+            cookie: `weft_login=${page.cookies.find((c) => c.name === 'weft_login')!.value}`,
+          },
+          payload: { email: 'ada@example.com', password, _csrf: csrf },
+        });
+      const login = await logIn('ada-password-1');
       assert.equal(login.statusCode, 403);
       assert.match(
         login.body,
         /ada@example.com is not an active member of workspace &quot;demo&quot;\. Log in to &quot;acme&quot; at http:\/\/acme\.localhost:3000\./,
       );
       // A wrong password says nothing about memberships.
-      const wrong = await app.app.inject({
-        method: 'POST',
-        url: '/login',
-        headers: {
-          host: 'localhost:3000',
-          'sec-fetch-site': 'same-origin',
-          cookie: `weft_login=${page.cookies.find((c) => c.name === 'weft_login')!.value}`,
-        },
-        payload: { email: 'ada@example.com', password: 'wrong-password', _csrf: csrf },
-      });
+      const wrong = await logIn('wrong-password');
       assert.equal(wrong.statusCode, 401);
       assert.doesNotMatch(wrong.body, /acme/);
     });
@@ -113,21 +106,7 @@ describe('workspaces on localhost', () => {
     assert.equal(JSON.parse(created.stdout).url, 'http://acme.localhost:3000');
     const text = await weftInProcess(['workspace', 'create', 'beta'], env);
     assert.match(text.stdout, /It answers at http:\/\/beta\.localhost:3000\./);
-    const user = await weftInProcess(
-      [
-        'user',
-        'create',
-        '--workspace',
-        'acme',
-        '--email',
-        'ada@example.com',
-        '--name',
-        'Ada',
-        '--role',
-        'admin',
-      ],
-      env,
-    );
+    const user = await weftInProcess(userCreate('acme', 'ada@example.com', 'Ada', 'admin'), env);
     assert.match(user.stdout, /Log in at http:\/\/acme\.localhost:3000\/login/);
     const token = await weftInProcess(
       ['token', 'create', '--workspace', 'acme', '--email', 'ada@example.com', '--json'],

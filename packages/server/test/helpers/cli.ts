@@ -13,3 +13,17 @@ export async function weftInProcess(args: string[], env: Record<string, string |
   });
   return { code, stdout, stderr };
 }
+
+/** `weft user create` arguments: a user of `workspace` with `role`. */
+export const userCreate = (workspace: string, email: string, name: string, role: string) => [
+  'user',
+  'create',
+  '--workspace',
+  workspace,
+  '--email',
+  email,
+  '--name',
+  name,
+  '--role',
+  role,
+];

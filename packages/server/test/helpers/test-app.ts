@@ -1,6 +1,3 @@
-/** Starts an app for one test on fresh storage, with a silent logger (or one that captures lines). */
-import { randomUUID } from 'node:crypto';
-
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
 import type { AccountsService } from '../../src/auth/accounts/index.ts';
@@ -128,23 +125,14 @@ export async function freshWorkspace(t: TestApp, prefix = 'w') {
   const workspace = await t.accounts.createWorkspace({ slug });
   const tokens: Record<'admin' | 'member' | 'observer', string> = { admin: '', member: '', observer: '' };
   for (const role of ['admin', 'member', 'observer'] as const) {
-    const now = Date.now();
-    const account = await t.storage.createAccount({
-      id: randomUUID(),
+    const { user } = await t.accounts.createUser({
+      workspace: slug,
       email: `${role}@${slug}.example.com`,
       name: role,
-      passwordHash: null,
-      passwordChangedAt: null,
-      createdAt: now,
-    });
-    const user = await t.storage.createWorkspaceUser({
-      id: randomUUID(),
-      workspaceId: workspace.id,
-      accountId: account!.id,
       role,
-      at: now,
+      password: null,
     });
-    tokens[role] = (await t.tokens.createToken(user!)).value;
+    tokens[role] = (await t.tokens.createToken(user)).value;
   }
   return { workspace, tokens };
 }

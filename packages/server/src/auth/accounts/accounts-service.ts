@@ -17,8 +17,11 @@ export interface CreateUserInput {
   email: string;
   name: string;
   role: string;
-  /** Omitted: one is generated and returned, unless the account exists already. */
-  password?: string;
+  /**
+   * Omitted: one is generated and returned, unless the account exists already. `null`: none at all,
+   * the user acts through tokens only (embedded and test workspaces: hashing takes ~50 ms).
+   */
+  password?: string | null;
 }
 
 export interface CreatedUser {
@@ -95,8 +98,14 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
       const email = checkEmail(input.email);
       const name = checkUserName(input.name);
       const role = checkRole(input.role);
-      const password = input.password === undefined ? generatePassword() : checkPassword(input.password);
-      const passwordHash = await hashPassword(password); // before the transaction: it takes ~50 ms
+      const password =
+        input.password === null
+          ? null
+          : input.password === undefined
+            ? generatePassword()
+            : checkPassword(input.password);
+      // Before the transaction: it takes ~50 ms.
+      const passwordHash = password === null ? null : await hashPassword(password);
       return storage.transaction(async (tx) => {
         const workspace = await requireWorkspace(tx, input.workspace);
         const now = clock.now();
@@ -108,7 +117,7 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
               `Workspace "${workspace.slug}" has a user with email ${email} already.`,
             );
           }
-          if (input.password !== undefined) {
+          if (typeof input.password === 'string') {
             throw accountErrors.ACCOUNT_EXISTS(
               `${email} has an account already, with its own password: add it without a password.`,
             );
@@ -119,13 +128,13 @@ export function createAccountsService({ storage, clock }: { storage: Storage; cl
             email,
             name,
             passwordHash,
-            passwordChangedAt: now,
+            passwordChangedAt: passwordHash === null ? null : now,
             createdAt: now,
           };
           account = await tx.createAccount(fields);
           if (!account)
             throw accountErrors.USER_EXISTS(`An account with email ${email} was created meanwhile.`);
-          if (input.password === undefined) generatedPassword = password;
+          if (input.password === undefined && password !== null) generatedPassword = password;
         }
         const user = await tx.createWorkspaceUser({
           id: randomUUID(),

@@ -17,23 +17,12 @@ import {
   type RelationModel,
   type TypeModel,
 } from '../model/index.ts';
-import type { AggregateFn, FieldPath, ParsedQuery, Step } from './ast.ts';
+import type { FieldPath, ParsedQuery, Step } from './ast.ts';
 import { checkAggregate } from './check-operand-type.ts';
+import { AGGREGATES, invalid } from './operands.ts';
 import { checkQueryLimit } from './query-limits.ts';
 import { select } from './select.ts';
 import { condition } from './where.ts';
-
-const AGGREGATES: Record<string, AggregateFn> = {
-  'q/count': 'count',
-  'q/sum': 'sum',
-  'q/avg': 'avg',
-  'q/min': 'min',
-  'q/max': 'max',
-};
-export const invalid = (message: string) => commandError('entity.error/invalid-query', message);
-
-export const isAggregate = (expr: unknown): expr is [string, unknown] =>
-  Array.isArray(expr) && typeof expr[0] === 'string' && Object.hasOwn(AGGREGATES, expr[0]);
 
 const RANGE_PARTS: Record<string, string> = {
   'fibery/date-range': 'fibery/date',

@@ -2,7 +2,8 @@
 import { isObject, show } from '../core/index.ts';
 import { type FieldModel, fieldOf, type TypeModel } from '../model/index.ts';
 import type { FieldPath, Selection, SelectNode, Step } from './ast.ts';
-import { invalid, isAggregate, type QueryParser } from './parse-query.ts';
+import { invalid, isAggregate } from './operands.ts';
+import type { QueryParser } from './parse-query.ts';
 
 const QUERY_KEYS = new Set(['q/from', 'q/select', 'q/where', 'q/order-by', 'q/limit', 'q/offset']);
 

@@ -8,7 +8,8 @@ import { commandError, quote, show } from '../core/index.ts';
 import { checkStorableText, type TypeModel } from '../model/index.ts';
 import type { CompareOp, Condition, TextOp } from './ast.ts';
 import { checkOrderedOperator, checkTextOperator } from './check-operand-type.ts';
-import { invalid, isAggregate, type QueryParser } from './parse-query.ts';
+import { invalid, isAggregate } from './operands.ts';
+import type { QueryParser } from './parse-query.ts';
 import { checkQueryLimit } from './query-limits.ts';
 
 const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);

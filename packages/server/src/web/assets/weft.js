@@ -26,14 +26,19 @@ if (run) {
     input.value = examples.value;
   });
 
-  const send = async () => {
-    let body;
+  /** The command as compact JSON, or null (and why, in the status line) when it is not JSON. */
+  const commandBody = () => {
     try {
-      body = JSON.stringify(JSON.parse(input.value));
+      return JSON.stringify(JSON.parse(input.value));
     } catch (error) {
       status.textContent = `Not JSON: ${error.message}`;
-      return;
+      return null;
     }
+  };
+
+  const send = async () => {
+    const body = commandBody();
+    if (body === null) return;
     run.disabled = true;
     status.textContent = 'Running…';
     const started = performance.now();
@@ -69,13 +74,8 @@ if (run) {
   });
 
   document.getElementById('console-curl').addEventListener('click', async () => {
-    let body;
-    try {
-      body = JSON.stringify(JSON.parse(input.value));
-    } catch (error) {
-      status.textContent = `Not JSON: ${error.message}`;
-      return;
-    }
+    const body = commandBody();
+    if (body === null) return;
     const quoted = `'${body.replaceAll("'", "'\\''")}'`;
     const line = `curl -s ${location.origin}/api/commands -H 'Authorization: Token <your token>' -H 'Content-Type: application/json' -d ${quoted}`;
     try {
