@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export async function startBenchServer<Info>(script: string): Promise<{ info: Info; stop(): Promise<void> }> {
+export async function startBenchServer<Info>(
+  script: string,
+  /** More of the server's environment. */
+  env: Record<string, string> = {},
+): Promise<{ info: Info; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   const server = spawn(process.execPath, [new URL(script, import.meta.url).pathname], {
     env: {
@@ -16,6 +20,7 @@ export async function startBenchServer<Info>(script: string): Promise<{ info: In
       WEFT_DATA_DIR: dataDir,
       WEFT_RATE_LIMIT_TOKEN: '0',
       WEFT_RATE_LIMIT_WORKSPACE: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

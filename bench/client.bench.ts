@@ -5,10 +5,9 @@
 //   (30 a second per token: the 100th may go at the start of the fourth window, 3 s), target ≤ 1.1×,
 //   and its 429s (target 0);
 // - startWeft (@weft/testing) to its first answered request, target < 300 ms.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createClient } from '@weft/client';
 import { startWeft } from '@weft/testing';
+import { startBenchServer } from './bench-server.ts';
 import { median } from './median.ts';
 
 const ROUNDS = 7;
@@ -18,20 +17,12 @@ const QUERY = {
   'q/where': ['=', ['fibery/id'], '$my-id'],
 } as const;
 
+/** The embedded Weft in its own process, with per-token and per-workspace limits ("30,70"). */
 async function server(limits: string) {
-  const child = spawn(process.execPath, [new URL('./client-server.ts', import.meta.url).pathname], {
-    env: { ...process.env, BENCH_LIMITS: limits },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { info, stop } = await startBenchServer<{ url: string; token: string }>('./client-server.ts', {
+    BENCH_LIMITS: limits,
   });
-  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  const info = JSON.parse(first.value as string) as { url: string; token: string };
-  return {
-    ...info,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.on('exit', resolve));
-    },
-  };
+  return { ...info, stop };
 }
 
 /** Requests per second of `callers` callers doing `each` calls of `call`. */
